@@ -1,0 +1,27 @@
+package io.codex32.security;
+
+import java.util.Locale;
+
+/** What an API operation needs. Each OpenAPI operation names one in {@code x-permission}. */
+public enum Permission {
+  /** Read bots, their status, logs and metrics. */
+  BOTS_READ,
+  /** Start, stop and restart bots. */
+  BOTS_CONTROL,
+  /** Create, change and delete bot specs. */
+  BOTS_WRITE,
+  /** Manage users and roles. */
+  USERS_MANAGE,
+  /** Create, list and revoke API keys. */
+  API_KEYS_MANAGE,
+  /** Read and verify the audit trail. */
+  AUDIT_READ;
+
+  public String wireName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  public static Permission parse(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+}
