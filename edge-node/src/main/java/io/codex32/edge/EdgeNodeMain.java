@@ -1,0 +1,53 @@
+package io.codex32.edge;
+
+import io.codex32.config.ConfigException;
+import io.codex32.config.EdgeNodeConfig;
+import io.codex32.metrics.VertxFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar codex32-edge-node.jar [--conf FILE]}: an edge node. In this release it serves
+ * its liveness endpoint and metrics; executor, GPIO and voice verticles join it in later releases.
+ */
+public final class EdgeNodeMain {
+
+  private EdgeNodeMain() {
+  }
+
+  public static void main(String[] args) {
+    if (System.getProperty("logback.configurationFile") == null) {
+      System.setProperty("logback.configurationFile", "conf/logback.xml");
+    }
+    EdgeNodeConfig config;
+    try {
+      config = EdgeNodeConfig.load(Arrays.asList(args), System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("codex32-edge: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Logger log = LoggerFactory.getLogger(EdgeNodeMain.class);
+    Vertx vertx = VertxFactory.create(new VertxOptions());
+    try {
+      int port = vertx.createHttpServer()
+          .requestHandler(req -> req.response()
+              .putHeader("Content-Type", "application/json")
+              .end(new JsonObject().put("status", "up").put("node", config.nodeId()).encode()))
+          .listen(config.http().port(), config.http().host())
+          .await(1, TimeUnit.MINUTES)
+          .actualPort();
+      log.info("Codex-32 edge node '{}' listening on port {}", config.nodeId(), port);
+      System.out.println("Codex-32 edge node '" + config.nodeId() + "' is up on port " + port);
+    } catch (Exception e) {
+      System.err.println("codex32-edge: failed to start: " + e.getMessage());
+      vertx.close();
+      System.exit(1);
+    }
+  }
+}

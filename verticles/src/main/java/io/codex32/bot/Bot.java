@@ -1,0 +1,71 @@
+package io.codex32.bot;
+
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+
+/**
+ * A bot as stored: its spec, the desired state, and the last reported status. {@code statusVersion}
+ * grows with every status change so out-of-order reports are ignored; {@code revision} is the
+ * store's optimistic-concurrency revision.
+ */
+public record Bot(BotSpec spec, DesiredState desiredState, BotStatus status, long statusVersion, String reason,
+    Instant createdAt, Instant updatedAt, long revision) {
+
+  public String id() {
+    return spec.id();
+  }
+
+  public Bot withSpec(BotSpec newSpec, Instant now) {
+    return new Bot(newSpec, desiredState, status, statusVersion, reason, createdAt, now, revision);
+  }
+
+  public Bot withDesiredState(DesiredState desired, Instant now) {
+    return new Bot(spec, desired, status, statusVersion, reason, createdAt, now, revision);
+  }
+
+  /** The stored form (no live metrics). */
+  public JsonObject toStoredJson() {
+    return new JsonObject()
+        .put("spec", spec.toJson())
+        .put("desired_state", desiredState.wireName())
+        .put("status", status.wireName())
+        .put("status_version", statusVersion)
+        .put("reason", reason)
+        .put("created_at", createdAt.toString())
+        .put("updated_at", updatedAt.toString());
+  }
+
+  public static Bot fromStoredJson(JsonObject json, long revision) {
+    return new Bot(
+        BotSpec.fromJson(json.getJsonObject("spec")),
+        DesiredState.parse(json.getString("desired_state")),
+        BotStatus.parse(json.getString("status")),
+        json.getLong("status_version", 0L),
+        json.getString("reason"),
+        Instant.parse(json.getString("created_at")),
+        Instant.parse(json.getString("updated_at")),
+        revision);
+  }
+
+  /**
+   * The API view: the spec's fields at top level plus desired state and live status fields. Live
+   * process fields (pid, cpu, memory, uptime) are null until an executor reports them.
+   */
+  public JsonObject toApiJson() {
+    return spec.toJson()
+        .put("desired_state", desiredState.wireName())
+        .put("status", status.wireName())
+        .put("status_version", statusVersion)
+        .put("reason", reason)
+        .put("node", spec.placement().node())
+        .put("pid", null)
+        .put("uptime_seconds", null)
+        .put("cpu_load", null)
+        .put("memory_usage_mb", null)
+        .put("restarts", 0)
+        .put("exit_code", null)
+        .put("created_at", createdAt.toString())
+        .put("last_updated", updatedAt.toString())
+        .put("revision", revision);
+  }
+}

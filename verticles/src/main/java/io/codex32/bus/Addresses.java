@@ -1,0 +1,21 @@
+package io.codex32.bus;
+
+/** Every event-bus address (contract prefix {@code codex32.}). */
+public final class Addresses {
+
+  public static final String PREFIX = "codex32.";
+  public static final String BOT_EVENTS = PREFIX + "bots.events";
+  public static final String NODE_HEARTBEAT = PREFIX + "nodes.heartbeat";
+
+  private Addresses() {
+  }
+
+  /** Request/reply address of a node's executor: start, stop, restart, sync-specs. */
+  public static String executor(String nodeId) {
+    return PREFIX + "node." + nodeId + ".executor";
+  }
+
+  public static String botLogs(String botId) {
+    return PREFIX + "bots.logs." + botId;
+  }
+}

@@ -1,0 +1,21 @@
+package io.codex32.config;
+
+/** Token lifetimes, signing keys and login throttling. */
+public record AuthConfig(long accessTokenTtlSeconds, long refreshTokenTtlSeconds, String jwtPrivateKey, String jwtPublicKey,
+    int bcryptCost, int loginMaxFailures, long loginWindowSeconds) {
+
+  static AuthConfig from(Settings s) {
+    AuthConfig config = new AuthConfig(
+        s.number("auth.access_token_ttl_s", 30, 86_400),
+        s.number("auth.refresh_token_ttl_s", 60, 90L * 86_400),
+        s.string("auth.jwt_private_key"),
+        s.string("auth.jwt_public_key"),
+        (int) s.number("auth.bcrypt_cost", 4, 16),
+        (int) s.number("auth.login_max_failures", 1, 1000),
+        s.number("auth.login_window_s", 1, 86_400));
+    if (config.jwtPrivateKey != null && config.jwtPublicKey == null) {
+      throw new ConfigException("auth.jwt_public_key", "must be set together with auth.jwt_private_key");
+    }
+    return config;
+  }
+}

@@ -1,0 +1,48 @@
+package io.codex32.config;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The gateway's effective, validated configuration. Built once at start; invalid values throw
+ * {@link ConfigException} naming the key.
+ */
+public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
+    ClusterConfig cluster, String nodeId, String adminPassword, List<String> allowedCommands, AuthConfig auth) {
+
+  public static final String DEFAULTS = "conf/gateway.json";
+  private static final int MIN_ADMIN_PASSWORD = 8;
+
+  public static GatewayConfig load(List<String> args, Map<String, String> env) {
+    return from(ConfigLoader.load(DEFAULTS, args, env));
+  }
+
+  public static GatewayConfig from(JsonObject json) {
+    Settings s = new Settings(json);
+    StoreKind store = StoreKind.parse(s.requiredString("store"));
+    if (store == StoreKind.POSTGRES) {
+      throw new ConfigException("store", "'postgres' is not available in this version yet; use 'file'");
+    }
+    if (s.string("redis.url") != null) {
+      throw new ConfigException("redis.url", "Redis live state is not available in this version yet; leave it unset");
+    }
+    String adminPassword = s.string("admin.password");
+    if (adminPassword != null && adminPassword.length() < MIN_ADMIN_PASSWORD) {
+      throw new ConfigException("admin.password", "must be at least " + MIN_ADMIN_PASSWORD + " characters");
+    }
+    return new GatewayConfig(
+        HttpConfig.from(s),
+        s.port("mqtt.port"),
+        Path.of(s.requiredString("data_dir")),
+        store,
+        s.string("pg.url"),
+        s.string("redis.url"),
+        ClusterConfig.from(s),
+        s.slug("node.id"),
+        adminPassword,
+        s.list("executor.allowed_commands"),
+        AuthConfig.from(s));
+  }
+}

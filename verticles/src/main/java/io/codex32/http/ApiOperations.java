@@ -1,0 +1,168 @@
+package io.codex32.http;
+
+import io.codex32.audit.AuditQuery;
+import io.codex32.bot.Bot;
+import io.codex32.bot.BotQuery;
+import io.codex32.bot.BotStatus;
+import io.codex32.error.Codex32Exception;
+import io.codex32.security.ApiKey;
+import io.codex32.security.Permission;
+import io.codex32.security.PermissionMatrix;
+import io.codex32.security.Role;
+import io.codex32.security.User;
+import io.codex32.security.UserPatch;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/** The handler of every operationId in openapi.yaml: translate the call, ask the domain, shape the answer. */
+final class ApiOperations {
+
+  private static final int DEFAULT_LIMIT = 50;
+
+  private final ApiServices s;
+
+  ApiOperations(ApiServices services) {
+    this.s = services;
+  }
+
+  Map<String, Function<ApiCall, Future<ApiResult>>> all() {
+    return Map.ofEntries(
+        Map.entry("login", this::login),
+        Map.entry("refresh", this::refresh),
+        Map.entry("logout", this::logout),
+        Map.entry("whoAmI", this::whoAmI),
+        Map.entry("listBots", this::listBots),
+        Map.entry("createBot", this::createBot),
+        Map.entry("getBot", this::getBot),
+        Map.entry("updateBot", this::updateBot),
+        Map.entry("deleteBot", this::deleteBot),
+        Map.entry("startBot", call -> s.bots().start(call.path("id")).map(ApiOperations::accepted)),
+        Map.entry("stopBot", call -> s.bots().stop(call.path("id")).map(ApiOperations::accepted)),
+        Map.entry("restartBot", call -> s.bots().restart(call.path("id")).map(ApiOperations::accepted)),
+        Map.entry("listUsers", call -> s.users().list().map(users -> ApiResult.ok(items(users, User::toJson)))),
+        Map.entry("createUser", this::createUser),
+        Map.entry("getUser", call -> s.users().get(call.path("username")).map(u -> ApiResult.ok(u.toJson()))),
+        Map.entry("updateUser", this::updateUser),
+        Map.entry("deleteUser", call -> s.users().delete(call.path("username")).map(v -> ApiResult.noContent())),
+        Map.entry("listApiKeys", call -> s.apiKeys().list().map(keys -> ApiResult.ok(items(keys, ApiKey::toJson)))),
+        Map.entry("createApiKey", this::createApiKey),
+        Map.entry("revokeApiKey", call -> s.apiKeys().revoke(call.path("keyId")).map(k -> ApiResult.noContent())),
+        Map.entry("listAudit", this::listAudit),
+        Map.entry("verifyAudit", call -> s.audit().verify().map(ApiResult::ok)));
+  }
+
+  private Future<ApiResult> login(ApiCall call) {
+    JsonObject body = call.body();
+    return s.auth().login(body.getString("username"), body.getString("password"), call.sourceIp())
+        .map(tokens -> ApiResult.ok(tokens.toJson()));
+  }
+
+  private Future<ApiResult> refresh(ApiCall call) {
+    return s.auth().refresh(call.body().getString("refresh_token")).map(tokens -> ApiResult.ok(tokens.toJson()));
+  }
+
+  private Future<ApiResult> logout(ApiCall call) {
+    return s.auth().logout(call.body().getString("refresh_token")).map(v -> ApiResult.noContent());
+  }
+
+  private Future<ApiResult> whoAmI(ApiCall call) {
+    JsonArray permissions = new JsonArray();
+    PermissionMatrix.grantsOf(call.principal().role()).stream().map(Permission::wireName).sorted().forEach(permissions::add);
+    return Future.succeededFuture(ApiResult.ok(new JsonObject()
+        .put("subject", call.principal().subject())
+        .put("role", call.principal().role().wireName())
+        .put("kind", call.principal().kind().name().toLowerCase(java.util.Locale.ROOT))
+        .put("permissions", permissions)));
+  }
+
+  private Future<ApiResult> listBots(ApiCall call) {
+    String status = call.query("status");
+    BotQuery query = new BotQuery(status == null ? null : BotStatus.parse(status), call.query("role"), call.query("node"),
+        call.queryInt("offset", 0), call.queryInt("limit", DEFAULT_LIMIT));
+    return s.bots().list(query).map(ApiResult::ok);
+  }
+
+  private Future<ApiResult> createBot(ApiCall call) {
+    return s.bots().create(call.body())
+        .map(bot -> ApiResult.created(bot.toApiJson(), "/api/v1/bots/" + bot.id()).withHeader("ETag", etag(bot)));
+  }
+
+  private Future<ApiResult> getBot(ApiCall call) {
+    return s.bots().get(call.path("id")).map(bot -> ApiResult.ok(bot.toApiJson()).withHeader("ETag", etag(bot)));
+  }
+
+  private Future<ApiResult> updateBot(ApiCall call) {
+    long expected = parseEtag(call.header("If-Match"));
+    return s.bots().patch(call.path("id"), call.body(), expected)
+        .map(bot -> ApiResult.ok(bot.toApiJson()).withHeader("ETag", etag(bot)));
+  }
+
+  private Future<ApiResult> deleteBot(ApiCall call) {
+    return s.bots().delete(call.path("id"), call.queryFlag("force")).map(v -> ApiResult.noContent());
+  }
+
+  private Future<ApiResult> createUser(ApiCall call) {
+    JsonObject body = call.body();
+    return s.users().create(body.getString("username"), body.getString("password"), Role.parse(body.getString("role")))
+        .map(user -> ApiResult.created(user.toJson(), "/api/v1/users/" + user.username()));
+  }
+
+  private Future<ApiResult> updateUser(ApiCall call) {
+    JsonObject body = call.body();
+    String role = body.getString("role");
+    UserPatch patch = new UserPatch(body.getString("password"), role == null ? null : Role.parse(role), body.getBoolean("disabled"));
+    return s.users().update(call.path("username"), patch).map(user -> ApiResult.ok(user.toJson()));
+  }
+
+  private Future<ApiResult> createApiKey(ApiCall call) {
+    JsonObject body = call.body();
+    return s.apiKeys().create(body.getString("name"), Role.parse(body.getString("role")), call.principal().subject())
+        .map(created -> ApiResult.created(created.toJson(), "/api/v1/api-keys/" + created.key().id()));
+  }
+
+  private Future<ApiResult> listAudit(ApiCall call) {
+    AuditQuery query = new AuditQuery(call.query("actor"), call.query("action"), call.query("target"), call.query("result"),
+        instant(call.query("since")), instant(call.query("until")), call.queryInt("offset", 0), call.queryInt("limit", DEFAULT_LIMIT));
+    return s.audit().list(query).map(ApiResult::ok);
+  }
+
+  private static ApiResult accepted(Bot bot) {
+    return ApiResult.accepted(bot.toApiJson());
+  }
+
+  private static <T> JsonObject items(List<T> list, Function<T, JsonObject> toJson) {
+    JsonArray items = new JsonArray();
+    list.forEach(item -> items.add(toJson.apply(item)));
+    return new JsonObject().put("items", items);
+  }
+
+  private static String etag(Bot bot) {
+    return "\"" + bot.revision() + "\"";
+  }
+
+  /** {@code "7"} (or {@code W/"7"}) → 7; absent → -1 (no check). */
+  private static long parseEtag(String value) {
+    if (value == null) {
+      return -1;
+    }
+    String digits = value.replace("W/", "").replace("\"", "").trim();
+    try {
+      return Long.parseLong(digits);
+    } catch (NumberFormatException e) {
+      throw Codex32Exception.badRequest("invalid_if_match", "If-Match must be an ETag returned by this API, like \"3\"");
+    }
+  }
+
+  private static Instant instant(String value) {
+    try {
+      return value == null ? null : Instant.parse(value);
+    } catch (java.time.format.DateTimeParseException e) {
+      throw Codex32Exception.badRequest("invalid_time", "'" + value + "' is not an ISO-8601 instant such as 2026-01-31T12:00:00Z");
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.codex32.http;
+
+import io.codex32.error.Codex32Exception;
+import io.vertx.core.Handler;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns every failure into the one error shape {@code {"error":{"code","message","details"}}} with
+ * the right status. The only place where exceptions become HTTP responses.
+ */
+final class ErrorResponder implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+
+  private final AuditRecorder audit;
+
+  ErrorResponder(AuditRecorder audit) {
+    this.audit = audit;
+  }
+
+  @Override
+  public void handle(RoutingContext rc) {
+    Codex32Exception error = translate(rc.failure(), rc.statusCode());
+    if (error.status() >= 500 && error.status() != 503) {
+      LOG.error("request {} failed", RequestLog.requestId(rc), rc.failure());
+    }
+    audit.record(rc, error.status(), error.code()).onComplete(done -> send(rc, error));
+  }
+
+  static void send(RoutingContext rc, Codex32Exception error) {
+    if (rc.response().ended()) {
+      return;
+    }
+    if (error.retryAfterSeconds() > 0) {
+      rc.response().putHeader("Retry-After", Long.toString(error.retryAfterSeconds()));
+    }
+    if (error.status() == 401) {
+      rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"codex32\"");
+    }
+    rc.response().setStatusCode(error.status())
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(error.toJson().encode());
+  }
+
+  static Codex32Exception translate(Throwable failure, int statusCode) {
+    if (failure instanceof Codex32Exception e) {
+      return e;
+    }
+    if (failure instanceof HttpException http) {
+      if (http.getCause() != null && !(http.getCause() instanceof HttpException)) {
+        Codex32Exception cause = translateCause(http.getCause());
+        if (cause != null) {
+          return cause;
+        }
+      }
+      return byStatus(http.getStatusCode(), http.getPayload());
+    }
+    Codex32Exception cause = failure == null ? null : translateCause(failure);
+    if (cause != null) {
+      return cause;
+    }
+    if (failure == null) {
+      return byStatus(statusCode, null);
+    }
+    return new Codex32Exception(500, "internal_error", "internal error; see the server log");
+  }
+
+  private static Codex32Exception translateCause(Throwable cause) {
+    if (cause instanceof Codex32Exception e) {
+      return e;
+    }
+    if (cause instanceof DecodeException || cause.getCause() instanceof DecodeException) {
+      return Codex32Exception.badRequest("invalid_json", "the request body is not valid JSON");
+    }
+    if (cause instanceof SchemaValidationException schema) {
+      return Codex32Exception.validation(schema.getMessage(), details(schema.getOutputUnit()));
+    }
+    if (cause instanceof ValidatorException validator) {
+      return Codex32Exception.validation(validator.getMessage(), new JsonArray());
+    }
+    return null;
+  }
+
+  /** The leaf errors of the JSON-schema output: where in the input, which rule, what is wrong. */
+  private static JsonArray details(OutputUnit unit) {
+    JsonArray details = new JsonArray();
+    collect(unit, details);
+    return details;
+  }
+
+  private static void collect(OutputUnit unit, JsonArray details) {
+    if (unit == null) {
+      return;
+    }
+    if (unit.getErrors() == null || unit.getErrors().isEmpty()) {
+      if (unit.getError() != null) {
+        details.add(new JsonObject()
+            .put("field", unit.getInstanceLocation())
+            .put("rule", unit.getKeywordLocation())
+            .put("message", unit.getError()));
+      }
+      return;
+    }
+    unit.getErrors().forEach(child -> collect(child, details));
+  }
+
+  private static Codex32Exception byStatus(int status, String payload) {
+    return switch (status) {
+      case 400 -> Codex32Exception.badRequest("bad_request", payload == null ? "bad request" : payload);
+      case 401 -> Codex32Exception.unauthorized("unauthenticated", "authentication required");
+      case 403 -> Codex32Exception.forbidden("forbidden");
+      case 404 -> Codex32Exception.notFound("no such resource");
+      case 405 -> new Codex32Exception(405, "method_not_allowed", "this resource does not support that method");
+      case 413 -> new Codex32Exception(413, "payload_too_large", "the request body is larger than the server accepts");
+      case 415 -> new Codex32Exception(415, "unsupported_media_type", "request bodies must be application/json");
+      default -> new Codex32Exception(status >= 400 && status < 600 ? status : 500, "internal_error",
+          "request failed (" + status + ")");
+    };
+  }
+}

@@ -1,0 +1,112 @@
+package io.codex32.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.openapi.router.OpenAPIRoute;
+import io.vertx.ext.web.openapi.router.RequestExtractor;
+import io.vertx.ext.web.openapi.router.RouterBuilder;
+import io.vertx.openapi.contract.OpenAPIContract;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * REST API, OpenAPI document, Swagger UI, health, Prometheus metrics and the static dashboard on
+ * one HTTP port. Deployed once per core; every instance shares the same {@link ApiServices}.
+ */
+public final class HttpApiVerticle extends VerticleBase {
+
+  public static final String OPENAPI_RESOURCE = "openapi.yaml";
+
+  private final ApiServices services;
+  private final int port;
+  private volatile int actualPort = -1;
+
+  public HttpApiVerticle(ApiServices services, int port) {
+    this.services = services;
+    this.port = port;
+  }
+
+  /** The port bound, once started (useful when configured with port 0). */
+  public int actualPort() {
+    return actualPort;
+  }
+
+  @Override
+  public Future<?> start() {
+    return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
+        .map(this::router)
+        .compose(router -> vertx.createHttpServer(serverOptions())
+            .requestHandler(router)
+            .listen(port, services.http().host()))
+        .onSuccess(server -> actualPort = server.actualPort());
+  }
+
+  private HttpServerOptions serverOptions() {
+    return new HttpServerOptions()
+        .setMaxHeaderSize(16 * 1024)
+        .setMaxInitialLineLength(8 * 1024)
+        .setMaxFormAttributeSize(8 * 1024)
+        .setCompressionSupported(true)
+        .setIdleTimeout(120);
+  }
+
+  private Router router(OpenAPIContract contract) {
+    AuditRecorder audit = new AuditRecorder(services.audit());
+    ErrorResponder errors = new ErrorResponder(audit);
+    RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
+    builder.rootHandler(new SecurityHeaders());
+    builder.rootHandler(new RequestLog());
+    builder.rootHandler(BodyHandler.create(false).setBodyLimit(services.http().maxBodyBytes()));
+    builder.rootHandler(new ContentTypeGuard());
+    builder.rootHandler(new RequestAuthenticator(contract, services.auth()));
+
+    Map<String, Function<ApiCall, Future<ApiResult>>> operations = new ApiOperations(services).all();
+    for (OpenAPIRoute route : builder.getRoutes()) {
+      String operationId = route.getOperation().getOperationId();
+      Function<ApiCall, Future<ApiResult>> operation = operations.get(operationId);
+      if (operation == null) {
+        throw new IllegalStateException("openapi.yaml operation " + operationId + " has no handler");
+      }
+      route.addHandler(serve(operationId, operation, audit));
+      route.addFailureHandler(errors);
+    }
+    Router router = builder.createRouter();
+    new SiteRoutes(vertx, services).mount(router);
+    router.route().failureHandler(errors);
+    for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
+      router.errorHandler(status, errors);
+    }
+    return router;
+  }
+
+  private static Handler<RoutingContext> serve(String operationId, Function<ApiCall, Future<ApiResult>> operation,
+      AuditRecorder audit) {
+    return rc -> {
+      ApiCall call = new ApiCall(operationId, rc.get(RequestAuthenticator.PRINCIPAL), rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST),
+          RequestLog.sourceIp(rc), RequestLog.requestId(rc));
+      Future.<Void>succeededFuture()
+          .compose(v -> operation.apply(call))
+          .compose(result -> audit.record(rc, result.status(), null).map(result))
+          .onSuccess(result -> write(rc, result))
+          .onFailure(rc::fail);
+    };
+  }
+
+  private static void write(RoutingContext rc, ApiResult result) {
+    result.headers().forEach(rc.response()::putHeader);
+    rc.response().setStatusCode(result.status());
+    if (result.body() == null) {
+      rc.response().end();
+      return;
+    }
+    Object body = result.body();
+    String json = body instanceof JsonObject object ? object.encode() : String.valueOf(body);
+    rc.response().putHeader("Content-Type", "application/json; charset=utf-8").end(json);
+  }
+}

@@ -1,0 +1,100 @@
+package io.codex32.http;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.util.Properties;
+
+/** Everything on the port that is not the REST API: health, metrics, the OpenAPI document, Swagger UI, dashboard. */
+final class SiteRoutes {
+
+  private static final String SWAGGER_WEBJAR = "META-INF/resources/webjars/swagger-ui/";
+  private static final String SWAGGER_UI_VERSION = swaggerUiVersion();
+
+  private final Vertx vertx;
+  private final ApiServices services;
+
+  SiteRoutes(Vertx vertx, ApiServices services) {
+    this.vertx = vertx;
+    this.services = services;
+  }
+
+  void mount(Router router) {
+    router.get("/health").handler(rc -> json(rc, 200, new JsonObject().put("status", "up")));
+    router.get("/health/ready").handler(this::ready);
+    router.get("/health/detailed").handler(this::detailed);
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry != null) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create());
+    }
+    router.get("/openapi.yaml").handler(rc -> rc.response()
+        .putHeader("Content-Type", "application/yaml; charset=utf-8")
+        .sendFile(HttpApiVerticle.OPENAPI_RESOURCE));
+    router.get("/docs").handler(rc -> rc.redirect("/docs/"));
+    router.route("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_WEBJAR + SWAGGER_UI_VERSION).setCachingEnabled(true));
+    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+  }
+
+  /** Ready when every component answers; 503 naming the ones that do not. */
+  private void ready(RoutingContext rc) {
+    components().onComplete(result -> {
+      JsonObject components = result.succeeded() ? result.result() : new JsonObject().put("store", down(result.cause()));
+      boolean up = components.stream().allMatch(e -> "up".equals(((JsonObject) e.getValue()).getString("status")));
+      json(rc, up ? 200 : 503, new JsonObject().put("status", up ? "up" : "down").put("components", components));
+    });
+  }
+
+  private void detailed(RoutingContext rc) {
+    components().onComplete(result -> {
+      JsonObject components = result.succeeded() ? result.result() : new JsonObject().put("store", down(result.cause()));
+      Runtime runtime = Runtime.getRuntime();
+      json(rc, 200, new JsonObject()
+          .put("components", components)
+          .put("uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
+          .put("jvm", new JsonObject()
+              .put("heap_used_mb", (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024))
+              .put("heap_max_mb", runtime.maxMemory() / (1024 * 1024))
+              .put("processors", runtime.availableProcessors())
+              .put("version", System.getProperty("java.version"))));
+    });
+  }
+
+  private Future<JsonObject> components() {
+    return services.store().get("meta", "readiness-probe")
+        .map(doc -> new JsonObject().put("store", new JsonObject().put("status", "up")))
+        .recover(failure -> Future.succeededFuture(new JsonObject().put("store", down(failure))));
+  }
+
+  private static JsonObject down(Throwable cause) {
+    return new JsonObject().put("status", "down").put("error", cause == null ? null : cause.getMessage());
+  }
+
+  private static void json(RoutingContext rc, int status, JsonObject body) {
+    rc.response().setStatusCode(status)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(body.encode());
+  }
+
+  private static String swaggerUiVersion() {
+    try (InputStream in = SiteRoutes.class.getClassLoader()
+        .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      return properties.getProperty("version", "");
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the Swagger UI version", e);
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.codex32.runtime;
+
+import io.codex32.audit.AuditLog;
+import io.codex32.config.AuthConfig;
+import io.codex32.config.GatewayConfig;
+import io.codex32.executor.EventBusExecutorClient;
+import io.codex32.http.ApiServices;
+import io.codex32.http.HttpApiVerticle;
+import io.codex32.security.ApiKeyService;
+import io.codex32.security.AuthService;
+import io.codex32.security.JwtKeys;
+import io.codex32.security.LoginThrottle;
+import io.codex32.security.PasswordHasher;
+import io.codex32.security.TokenService;
+import io.codex32.security.UserService;
+import io.codex32.store.DocumentStore;
+import io.codex32.store.FileDocumentStore;
+import io.codex32.supervisor.BotService;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * Assembles and starts the gateway on a Vert.x instance: store, security, audit, bot service and
+ * the HTTP verticles. Used by the gateway's main and by tests, so both run the same wiring.
+ */
+public final class GatewayRuntime {
+
+  private final Vertx vertx;
+  private final DocumentStore store;
+  private final int httpPort;
+  private final String generatedAdminPassword;
+
+  private GatewayRuntime(Vertx vertx, DocumentStore store, int httpPort, String generatedAdminPassword) {
+    this.vertx = vertx;
+    this.store = store;
+    this.httpPort = httpPort;
+    this.generatedAdminPassword = generatedAdminPassword;
+  }
+
+  public static Future<GatewayRuntime> start(Vertx vertx, GatewayConfig config) {
+    Clock clock = Clock.systemUTC();
+    return vertx.executeBlocking(() -> Files.createDirectories(config.dataDir()))
+        .compose(dir -> FileDocumentStore.open(vertx, config.dataDir()))
+        .compose(store -> vertx.executeBlocking(() -> keys(config))
+            .compose(keys -> assemble(vertx, config, store, keys, clock))
+            .onFailure(failure -> store.close()));
+  }
+
+  private static JwtKeys keys(GatewayConfig config) {
+    AuthConfig auth = config.auth();
+    return JwtKeys.loadOrCreate(config.dataDir(), auth.jwtPrivateKey(), auth.jwtPublicKey());
+  }
+
+  private static Future<GatewayRuntime> assemble(Vertx vertx, GatewayConfig config, DocumentStore store, JwtKeys keys, Clock clock) {
+    AuthConfig auth = config.auth();
+    UserService users = new UserService(vertx, store, new PasswordHasher(auth.bcryptCost()), clock);
+    TokenService tokens = new TokenService(vertx, keys, store, users, clock, auth.accessTokenTtlSeconds(), auth.refreshTokenTtlSeconds());
+    ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
+    LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
+    ApiServices services = new ApiServices(config.http(), store,
+        new BotService(store, new EventBusExecutorClient(vertx), clock),
+        new AuthService(users, tokens, apiKeys, throttle), users, apiKeys, new AuditLog(store, clock));
+    return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
+        .compose(generated -> deployHttp(vertx, services, config)
+            .compose(port -> writePorts(vertx, config.dataDir(), port).map(port))
+            .map(port -> new GatewayRuntime(vertx, store, port, generated)));
+  }
+
+  /** One instance first to learn the bound port (port 0 = any), then the rest on that port. */
+  private static Future<Integer> deployHttp(Vertx vertx, ApiServices services, GatewayConfig config) {
+    HttpApiVerticle first = new HttpApiVerticle(services, config.http().port());
+    int more = config.http().effectiveInstances() - 1;
+    return vertx.deployVerticle(first)
+        .compose(id -> more <= 0 ? Future.succeededFuture(first.actualPort())
+            : vertx.deployVerticle(() -> new HttpApiVerticle(services, first.actualPort()), new DeploymentOptions().setInstances(more))
+                .map(ids -> first.actualPort()));
+  }
+
+  private static Future<Void> writePorts(Vertx vertx, Path dataDir, int httpPort) {
+    JsonObject ports = new JsonObject().put("http", httpPort);
+    return vertx.executeBlocking(() -> {
+      Path tmp = dataDir.resolve("ports.json.tmp");
+      Files.writeString(tmp, ports.encodePrettily());
+      return Files.move(tmp, dataDir.resolve("ports.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }).mapEmpty();
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  /** The password generated for {@code admin} on this first start, or {@code null}. */
+  public String generatedAdminPassword() {
+    return generatedAdminPassword;
+  }
+
+  /** Undeploys the verticles, then closes the store (releasing the data directory lock). */
+  public Future<Void> close() {
+    return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
+        .transform(ignored -> store.close());
+  }
+}
