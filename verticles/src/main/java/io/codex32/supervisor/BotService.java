@@ -88,13 +88,13 @@ public final class BotService {
 
   public Future<Void> delete(String id, boolean force) {
     return get(id).compose(bot -> {
-      if (bot.status().mayHaveProcess() && !force) {
-        return Future.failedFuture(Codex32Exception.conflict("bot_running",
-            "bot '" + id + "' is " + bot.status().wireName() + "; stop it first or delete with ?force=true"));
+      boolean mayRun = bot.status().mayHaveProcess() || bot.desiredState() == DesiredState.RUNNING;
+      if (mayRun && !force) {
+        return Future.failedFuture(Codex32Exception.conflict("bot_running", "bot '" + id + "' is " + bot.status().wireName()
+            + " with desired state " + bot.desiredState().wireName() + "; stop it first or delete with ?force=true"));
       }
-      Future<Boolean> stopped = bot.status().mayHaveProcess() || bot.desiredState() == DesiredState.RUNNING
-          ? tell(bot, Action.REMOVE) : Future.succeededFuture(false);
-      return stopped.compose(delivered -> store.delete(COLLECTION, id)).mapEmpty();
+      Future<Boolean> removed = mayRun ? tell(bot, Action.REMOVE) : Future.succeededFuture(false);
+      return removed.compose(delivered -> store.delete(COLLECTION, id)).mapEmpty();
     });
   }
 

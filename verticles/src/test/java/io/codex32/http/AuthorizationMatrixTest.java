@@ -1,0 +1,192 @@
+package io.codex32.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.codex32.test.TestGateway;
+import io.codex32.test.TestGateway.Response;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every route × every caller. The table below IS the permission matrix as users see it
+ * (docs/security.md shows the same): "ok" means a 2xx answer, 401/403 the refusal.
+ */
+@Timeout(180)
+class AuthorizationMatrixTest {
+
+  private static final List<String> CALLERS = List.of("anonymous", "viewer", "user", "operator", "admin", "key:viewer", "key:operator");
+
+  private static final String TABLE = """
+      # operationId  method path                             anonymous viewer user operator admin key:viewer key:operator
+      whoAmI         GET    /api/v1/auth/me                  401       ok     ok   ok       ok    ok         ok
+      listBots       GET    /api/v1/bots                     401       ok     ok   ok       ok    ok         ok
+      getBot         GET    /api/v1/bots/{bot}               401       ok     ok   ok       ok    ok         ok
+      createBot      POST   /api/v1/bots                     401       403    403  ok       ok    403        ok
+      updateBot      PATCH  /api/v1/bots/{bot}               401       403    403  ok       ok    403        ok
+      deleteBot      DELETE /api/v1/bots/{bot}               401       403    403  ok       ok    403        ok
+      startBot       POST   /api/v1/bots/{bot}/start         401       403    ok   ok       ok    403        ok
+      stopBot        POST   /api/v1/bots/{bot}/stop          401       403    ok   ok       ok    403        ok
+      restartBot     POST   /api/v1/bots/{bot}/restart       401       403    ok   ok       ok    403        ok
+      listUsers      GET    /api/v1/users                    401       403    403  403      ok    403        403
+      createUser     POST   /api/v1/users                    401       403    403  403      ok    403        403
+      getUser        GET    /api/v1/users/{user}             401       403    403  403      ok    403        403
+      updateUser     PATCH  /api/v1/users/{user}             401       403    403  403      ok    403        403
+      deleteUser     DELETE /api/v1/users/{user}             401       403    403  403      ok    403        403
+      listApiKeys    GET    /api/v1/api-keys                 401       403    403  403      ok    403        403
+      createApiKey   POST   /api/v1/api-keys                 401       403    403  403      ok    403        403
+      revokeApiKey   DELETE /api/v1/api-keys/{key}           401       403    403  403      ok    403        403
+      listAudit      GET    /api/v1/audit                    401       403    403  403      ok    403        403
+      verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403
+      """;
+
+  /** Operations anyone may call (they carry their own credential in the body). */
+  private static final Set<String> PUBLIC_OPERATIONS = Set.of("login", "refresh", "logout");
+
+  private static final AtomicInteger SEQUENCE = new AtomicInteger();
+  private static TestGateway gateway;
+  private static Path dataDir;
+  private static final Map<String, Map<String, String>> CREDENTIALS = new HashMap<>();
+
+  record Row(String operationId, String method, String path, Map<String, String> expected) {
+  }
+
+  @BeforeAll
+  static void startGateway() throws Exception {
+    dataDir = Files.createTempDirectory("codex32-authz");
+    gateway = TestGateway.start(dataDir);
+    CREDENTIALS.put("anonymous", Map.of());
+    for (String role : List.of("viewer", "user", "operator")) {
+      CREDENTIALS.put(role, bearer(gateway.tokenFor(role + "1", role)));
+    }
+    CREDENTIALS.put("admin", bearer(gateway.adminToken()));
+    for (String role : List.of("viewer", "operator")) {
+      Response key = gateway.send("POST", "/api/v1/api-keys", new JsonObject().put("name", role + " key").put("role", role),
+          gateway.adminToken());
+      assertThat(key.status()).as(key.toString()).isEqualTo(201);
+      CREDENTIALS.put("key:" + role, Map.of("X-API-Key", key.json().getString("key")));
+    }
+  }
+
+  @AfterAll
+  static void stopGateway() {
+    gateway.close();
+  }
+
+  static Stream<Arguments> cases() {
+    List<Arguments> cases = new ArrayList<>();
+    for (Row row : rows()) {
+      for (String caller : CALLERS) {
+        cases.add(Arguments.of(row.operationId() + " as " + caller, row, caller));
+      }
+    }
+    return cases.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void everyRouteAnswersEveryCallerAsTheMatrixSays(String name, Row row, String caller) {
+    String path = row.path();
+    if (path.contains("{bot}")) {
+      path = path.replace("{bot}", freshBot());
+    } else if (path.contains("{user}")) {
+      path = path.replace("{user}", freshUser());
+    } else if (path.contains("{key}")) {
+      path = path.replace("{key}", freshApiKey());
+    }
+    Response response = gateway.send(row.method(), path, body(row.operationId()), CREDENTIALS.get(caller));
+
+    String expected = row.expected().get(caller);
+    if (expected.equals("ok")) {
+      assertThat(response.status()).as(response.toString()).isBetween(200, 299);
+    } else {
+      assertThat(response.status()).as(response.toString()).isEqualTo(Integer.parseInt(expected));
+      assertThat(response.json().getJsonObject("error").getString("code")).isNotBlank();
+    }
+  }
+
+  @Test
+  void theTableCoversEveryOperationOfTheOpenApiDocument() throws Exception {
+    String yaml = new String(getClass().getClassLoader().getResourceAsStream("openapi.yaml").readAllBytes());
+    Set<String> documented = new HashSet<>();
+    yaml.lines().map(String::trim).filter(l -> l.startsWith("operationId:"))
+        .forEach(l -> documented.add(l.substring("operationId:".length()).trim()));
+    Set<String> tabled = new HashSet<>(PUBLIC_OPERATIONS);
+    rows().forEach(row -> tabled.add(row.operationId()));
+    assertThat(tabled).containsExactlyInAnyOrderElementsOf(documented);
+  }
+
+  private static List<Row> rows() {
+    List<Row> rows = new ArrayList<>();
+    for (String line : TABLE.strip().split("\n")) {
+      if (line.strip().startsWith("#")) {
+        continue;
+      }
+      String[] cells = line.strip().split("\\s+");
+      Map<String, String> expected = new HashMap<>();
+      for (int i = 0; i < CALLERS.size(); i++) {
+        expected.put(CALLERS.get(i), cells[3 + i]);
+      }
+      rows.add(new Row(cells[0], cells[1], cells[2], expected));
+    }
+    return rows;
+  }
+
+  private static String body(String operationId) {
+    int n = SEQUENCE.incrementAndGet();
+    return switch (operationId) {
+      case "createBot" -> new JsonObject().put("id", "matrix-new-" + n).put("command", List.of("python3", "bot.py")).encode();
+      case "updateBot" -> new JsonObject().put("description", "changed " + n).encode();
+      case "createUser" -> new JsonObject().put("username", "new-user-" + n).put("password", "password-" + n).put("role", "viewer").encode();
+      case "updateUser" -> new JsonObject().put("role", "user").encode();
+      case "createApiKey" -> new JsonObject().put("name", "key " + n).put("role", "viewer").encode();
+      default -> null;
+    };
+  }
+
+  private static String freshBot() {
+    String id = "matrix-bot-" + SEQUENCE.incrementAndGet();
+    Response created = gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", id).put("command", List.of("python3", "bot.py")),
+        adminToken());
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return id;
+  }
+
+  private static String freshUser() {
+    String username = "matrix-user-" + SEQUENCE.incrementAndGet();
+    Response created = gateway.send("POST", "/api/v1/users",
+        new JsonObject().put("username", username).put("password", "password-123").put("role", "viewer"), adminToken());
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return username;
+  }
+
+  private static String freshApiKey() {
+    Response created = gateway.send("POST", "/api/v1/api-keys", new JsonObject().put("name", "victim").put("role", "viewer"),
+        adminToken());
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return created.json().getString("id");
+  }
+
+  private static String adminToken() {
+    return CREDENTIALS.get("admin").get("Authorization").substring("Bearer ".length());
+  }
+
+  private static Map<String, String> bearer(String token) {
+    return Map.of("Authorization", "Bearer " + token);
+  }
+}

@@ -1,0 +1,151 @@
+package io.codex32.test;
+
+import io.codex32.config.ConfigLoader;
+import io.codex32.config.GatewayConfig;
+import io.codex32.metrics.VertxFactory;
+import io.codex32.runtime.GatewayRuntime;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real gateway (same wiring as the jar) on a random port with its own data directory, and a
+ * plain JDK HTTP client to talk to it.
+ */
+public final class TestGateway implements AutoCloseable {
+
+  public static final String ADMIN_PASSWORD = "admin-secret-pass";
+
+  private final Vertx vertx;
+  private final GatewayRuntime runtime;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final Path dataDir;
+
+  private TestGateway(Vertx vertx, GatewayRuntime runtime, Path dataDir) {
+    this.vertx = vertx;
+    this.runtime = runtime;
+    this.dataDir = dataDir;
+  }
+
+  public static TestGateway start(Path dataDir) {
+    return start(dataDir, Map.of());
+  }
+
+  /** Starts with test defaults (port 0, fast bcrypt, known admin password) plus {@code env} overrides. */
+  public static TestGateway start(Path dataDir, Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>(Map.of(
+        "CODEX32_HTTP_PORT", "0",
+        "CODEX32_HTTP_HOST", "127.0.0.1",
+        "CODEX32_HTTP_INSTANCES", "2",
+        "CODEX32_DATA_DIR", dataDir.toString(),
+        "CODEX32_ADMIN_PASSWORD", ADMIN_PASSWORD,
+        "CODEX32_AUTH_BCRYPT_COST", "4"));
+    merged.putAll(env);
+    GatewayConfig config = GatewayConfig.from(ConfigLoader.load(GatewayConfig.DEFAULTS, List.of(), merged));
+    Vertx vertx = VertxFactory.create(TestVertx.options());
+    try {
+      return new TestGateway(vertx, GatewayRuntime.start(vertx, config).await(30, TimeUnit.SECONDS), dataDir);
+    } catch (Exception e) {
+      vertx.close();
+      throw new IllegalStateException("gateway did not start", e);
+    }
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public String url(String path) {
+    return "http://127.0.0.1:" + runtime.httpPort() + path;
+  }
+
+  public Response send(String method, String path, String body, Map<String, String> headers) {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (body != null && !headers.containsKey("Content-Type")) {
+      request.header("Content-Type", "application/json");
+    }
+    headers.forEach(request::header);
+    try {
+      HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      return new Response(response.statusCode(), response.body(), response.headers().map());
+    } catch (IOException e) {
+      throw new IllegalStateException(method + " " + path + " failed", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public Response send(String method, String path, JsonObject body, String token) {
+    return send(method, path, body == null ? null : body.encode(), token == null ? Map.of() : Map.of("Authorization", "Bearer " + token));
+  }
+
+  public Response get(String path, String token) {
+    return send("GET", path, (JsonObject) null, token);
+  }
+
+  /** Logs in and returns the response body (access and refresh token). */
+  public JsonObject login(String username, String password) {
+    Response response = send("POST", "/api/v1/auth/login", new JsonObject().put("username", username).put("password", password), null);
+    if (response.status() != 200) {
+      throw new IllegalStateException("login of " + username + " failed: " + response);
+    }
+    return response.json();
+  }
+
+  public String adminToken() {
+    return login("admin", ADMIN_PASSWORD).getString("access_token");
+  }
+
+  /** Creates a user (as admin) and returns an access token for it. */
+  public String tokenFor(String username, String role) {
+    String password = username + "-password";
+    Response created = send("POST", "/api/v1/users",
+        new JsonObject().put("username", username).put("password", password).put("role", role), adminToken());
+    if (created.status() != 201 && created.status() != 409) {
+      throw new IllegalStateException("could not create " + username + ": " + created);
+    }
+    return login(username, password).getString("access_token");
+  }
+
+  @Override
+  public void close() {
+    try {
+      runtime.close().transform(v -> vertx.close()).await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("gateway did not stop cleanly", e);
+    }
+  }
+
+  /** An HTTP response as the client saw it. */
+  public record Response(int status, String body, Map<String, List<String>> headers) {
+
+    public JsonObject json() {
+      return new JsonObject(body);
+    }
+
+    public String header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
+          .findFirst().orElse(null);
+    }
+
+    public String errorCode() {
+      return json().getJsonObject("error").getString("code");
+    }
+  }
+}
