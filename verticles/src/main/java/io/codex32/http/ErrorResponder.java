@@ -10,6 +10,8 @@ import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
 import io.vertx.openapi.validation.ValidatorException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +22,7 @@ import org.slf4j.LoggerFactory;
 final class ErrorResponder implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
+  private static final Pattern PROPERTY = Pattern.compile("Property \"([^\"]*)\"");
 
   private final AuditRecorder audit;
 
@@ -82,7 +85,8 @@ final class ErrorResponder implements Handler<RoutingContext> {
       return Codex32Exception.badRequest("invalid_json", "the request body is not valid JSON");
     }
     if (cause instanceof SchemaValidationException schema) {
-      return Codex32Exception.validation(schema.getMessage(), details(schema.getOutputUnit()));
+      JsonArray details = details(schema.getOutputUnit());
+      return Codex32Exception.validation(summary(schema.getMessage(), details), details);
     }
     if (cause instanceof ValidatorException validator) {
       return Codex32Exception.validation(validator.getMessage(), new JsonArray());
@@ -101,16 +105,31 @@ final class ErrorResponder implements Handler<RoutingContext> {
     if (unit == null) {
       return;
     }
-    if (unit.getErrors() == null || unit.getErrors().isEmpty()) {
-      if (unit.getError() != null) {
-        details.add(new JsonObject()
-            .put("field", unit.getInstanceLocation())
-            .put("rule", unit.getKeywordLocation())
-            .put("message", unit.getError()));
-      }
+    if (unit.getErrors() != null && !unit.getErrors().isEmpty()) {
+      unit.getErrors().forEach(child -> collect(child, details));
       return;
     }
-    unit.getErrors().forEach(child -> collect(child, details));
+    String error = unit.getError();
+    if (error == null || error.startsWith("A subschema had errors") || error.startsWith("Instance does not match every subschema")) {
+      return;
+    }
+    String rule = unit.getKeywordLocation() == null ? "" : unit.getKeywordLocation();
+    Matcher property = PROPERTY.matcher(error);
+    boolean unknown = rule.endsWith("/unevaluatedProperties")
+        || rule.endsWith("/additionalProperties") && error.contains("does not match additional properties") && property.find();
+    if (unknown && property.find(0)) {
+      String field = unit.getInstanceLocation();
+      details.add(new JsonObject().put("field", field).put("rule", rule).put("message", "unknown field '" + property.group(1) + "'"));
+      return;
+    }
+    details.add(new JsonObject().put("field", unit.getInstanceLocation()).put("rule", rule).put("message", error));
+  }
+
+  /** Unknown fields are the most common mistake: say so plainly. */
+  private static String summary(String message, JsonArray details) {
+    String unknown = details.stream().map(JsonObject.class::cast).map(d -> d.getString("message"))
+        .filter(m -> m.startsWith("unknown field")).distinct().reduce((a, b) -> a + ", " + b).orElse(null);
+    return unknown != null ? "the request body has " + unknown + "; see /openapi.yaml for the accepted fields" : message;
   }
 
   private static Codex32Exception byStatus(int status, String payload) {

@@ -21,14 +21,15 @@ import java.util.function.Function;
  */
 public final class HttpApiVerticle extends VerticleBase {
 
-  public static final String OPENAPI_RESOURCE = "openapi.yaml";
-
   private final ApiServices services;
+  private final OpenAPIContract contract;
   private final int port;
   private volatile int actualPort = -1;
 
-  public HttpApiVerticle(ApiServices services, int port) {
+  /** {@code contract} comes from {@link ApiContract#load}; a negative port shares one random port among instances. */
+  public HttpApiVerticle(ApiServices services, OpenAPIContract contract, int port) {
     this.services = services;
+    this.contract = contract;
     this.port = port;
   }
 
@@ -39,11 +40,9 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return OpenAPIContract.from(vertx, OPENAPI_RESOURCE)
-        .map(this::router)
-        .compose(router -> vertx.createHttpServer(serverOptions())
-            .requestHandler(router)
-            .listen(port, services.http().host()))
+    return vertx.createHttpServer(serverOptions())
+        .requestHandler(router(contract))
+        .listen(port, services.http().host())
         .onSuccess(server -> actualPort = server.actualPort());
   }
 
@@ -60,8 +59,8 @@ public final class HttpApiVerticle extends VerticleBase {
     AuditRecorder audit = new AuditRecorder(services.audit());
     ErrorResponder errors = new ErrorResponder(audit);
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
-    builder.rootHandler(new SecurityHeaders());
     builder.rootHandler(new RequestLog());
+    builder.rootHandler(new SecurityHeaders());
     builder.rootHandler(BodyHandler.create(false).setBodyLimit(services.http().maxBodyBytes()));
     builder.rootHandler(new ContentTypeGuard());
     builder.rootHandler(new RequestAuthenticator(contract, services.auth()));
@@ -77,7 +76,7 @@ public final class HttpApiVerticle extends VerticleBase {
       route.addFailureHandler(errors);
     }
     Router router = builder.createRouter();
-    new SiteRoutes(vertx, services).mount(router);
+    new SiteRoutes(services, contract).mount(router);
     router.route().failureHandler(errors);
     for (int status : new int[] {400, 404, 405, 413, 415, 500}) {
       router.errorHandler(status, errors);

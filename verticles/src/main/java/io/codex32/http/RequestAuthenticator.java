@@ -43,11 +43,11 @@ final class RequestAuthenticator implements Handler<RoutingContext> {
       return;
     }
     authenticate(rc)
-        .map(principal -> authorize(principal, operation))
-        .onSuccess(principal -> {
+        .map(principal -> {
           rc.put(PRINCIPAL, principal);
-          rc.next();
+          return authorize(principal, operation);
         })
+        .onSuccess(principal -> rc.next())
         .onFailure(rc::fail);
   }
 

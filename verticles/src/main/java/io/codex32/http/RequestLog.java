@@ -2,8 +2,8 @@ package io.codex32.http;
 
 import static net.logstash.logback.argument.StructuredArguments.kv;
 
-import io.vertx.core.Handler;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
  * Gives each request an id (the client's {@code X-Request-Id} if it is sane, else a new one),
  * echoes it, and writes one structured access-log line when the response is done.
  */
-final class RequestLog implements Handler<RoutingContext> {
+final class RequestLog implements PlatformHandler {
 
   static final String REQUEST_ID = "codex32.request_id";
   private static final Logger LOG = LoggerFactory.getLogger("codex32.access");

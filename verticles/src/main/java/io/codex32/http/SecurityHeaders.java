@@ -1,11 +1,11 @@
 package io.codex32.http;
 
-import io.vertx.core.Handler;
 import io.vertx.core.MultiMap;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.SecurityPolicyHandler;
 
 /** Security headers on every response; API responses are never cached. */
-final class SecurityHeaders implements Handler<RoutingContext> {
+final class SecurityHeaders implements SecurityPolicyHandler {
 
   static final String CONTENT_SECURITY_POLICY = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
       + "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";

@@ -2,13 +2,14 @@ package io.codex32.http;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Path;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -20,12 +21,12 @@ final class SiteRoutes {
   private static final String SWAGGER_WEBJAR = "META-INF/resources/webjars/swagger-ui/";
   private static final String SWAGGER_UI_VERSION = swaggerUiVersion();
 
-  private final Vertx vertx;
   private final ApiServices services;
+  private final OpenAPIContract contract;
 
-  SiteRoutes(Vertx vertx, ApiServices services) {
-    this.vertx = vertx;
+  SiteRoutes(ApiServices services, OpenAPIContract contract) {
     this.services = services;
+    this.contract = contract;
   }
 
   void mount(Router router) {
@@ -38,10 +39,28 @@ final class SiteRoutes {
     }
     router.get("/openapi.yaml").handler(rc -> rc.response()
         .putHeader("Content-Type", "application/yaml; charset=utf-8")
-        .sendFile(HttpApiVerticle.OPENAPI_RESOURCE));
-    router.get("/docs").handler(rc -> rc.redirect("/docs/"));
+        .sendFile(ApiContract.RESOURCE));
+    router.get("/docs").handler(rc -> {
+      if (rc.request().path().equals("/docs")) {
+        rc.redirect("/docs/");
+      } else {
+        rc.next();
+      }
+    });
     router.route("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_WEBJAR + SWAGGER_UI_VERSION).setCachingEnabled(true));
+    router.route("/api/*").handler(this::unmatchedApiRequest);
     router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+  }
+
+  /** No operation matched: 405 with Allow when the path exists with other methods, else 404. */
+  private void unmatchedApiRequest(RoutingContext rc) {
+    Path path = contract.findPath(rc.normalizedPath());
+    if (path == null) {
+      rc.fail(404);
+      return;
+    }
+    rc.response().putHeader("Allow", String.join(", ", path.getOperations().stream().map(op -> op.getHttpMethod().name()).toList()));
+    rc.fail(405);
   }
 
   /** Ready when every component answers; 503 naming the ones that do not. */

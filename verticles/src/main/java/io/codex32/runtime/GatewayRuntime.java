@@ -4,6 +4,7 @@ import io.codex32.audit.AuditLog;
 import io.codex32.config.AuthConfig;
 import io.codex32.config.GatewayConfig;
 import io.codex32.executor.EventBusExecutorClient;
+import io.codex32.http.ApiContract;
 import io.codex32.http.ApiServices;
 import io.codex32.http.HttpApiVerticle;
 import io.codex32.security.ApiKeyService;
@@ -25,6 +26,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * Assembles and starts the gateway on a Vert.x instance: store, security, audit, bot service and
@@ -73,14 +76,20 @@ public final class GatewayRuntime {
             .map(port -> new GatewayRuntime(vertx, store, port, generated)));
   }
 
-  /** One instance first to learn the bound port (port 0 = any), then the rest on that port. */
+  /**
+   * One verticle instance per core on one port. Port 0 ("any") becomes -1: Vert.x then binds one
+   * random port shared by all instances.
+   */
   private static Future<Integer> deployHttp(Vertx vertx, ApiServices services, GatewayConfig config) {
-    HttpApiVerticle first = new HttpApiVerticle(services, config.http().port());
-    int more = config.http().effectiveInstances() - 1;
-    return vertx.deployVerticle(first)
-        .compose(id -> more <= 0 ? Future.succeededFuture(first.actualPort())
-            : vertx.deployVerticle(() -> new HttpApiVerticle(services, first.actualPort()), new DeploymentOptions().setInstances(more))
-                .map(ids -> first.actualPort()));
+    int port = config.http().port() == 0 ? -1 : config.http().port();
+    List<HttpApiVerticle> instances = new CopyOnWriteArrayList<>();
+    return ApiContract.load(vertx)
+        .compose(contract -> vertx.deployVerticle(() -> {
+          HttpApiVerticle verticle = new HttpApiVerticle(services, contract, port);
+          instances.add(verticle);
+          return verticle;
+        }, new DeploymentOptions().setInstances(config.http().effectiveInstances())))
+        .map(id -> instances.get(0).actualPort());
   }
 
   private static Future<Void> writePorts(Vertx vertx, Path dataDir, int httpPort) {

@@ -125,7 +125,7 @@ class GatewaySurfaceTest {
     }).anySatisfy(r -> {
       assertThat(r.getString("action")).isEqualTo("login");
       assertThat(r.getString("actor")).isEqualTo("admin");
-      assertThat(r.getString("result")).startsWith("failed:").contains("invalid_credentials");
+      assertThat(r.getString("result")).isEqualTo("denied:invalid_credentials");
     }).anySatisfy(r -> {
       assertThat(r.getString("action")).isEqualTo("deleteBot");
       assertThat(r.getString("actor")).isEqualTo("auditor-viewer");
