@@ -23,7 +23,7 @@ final class DocumentIndex {
 
   synchronized List<Document> list(String collection) {
     Map<String, Document> docs = collections.get(collection);
-    return docs == null ? List.of() : new ArrayList<>(docs.values());
+    return docs == null ? new ArrayList<>() : new ArrayList<>(docs.values());
   }
 
   /** Live documents across all collections. */

@@ -1,7 +1,6 @@
 package io.codex32.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -33,7 +32,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +79,7 @@ class FileDocumentStoreTest {
     assertThat(await(store.get("bots", "b1"))).isEqualTo(new Document("b1", 3, new JsonObject().put("name", "third")));
     assertThat(await(store.get("bots", "missing"))).isNull();
     assertThat(await(store.get("no-such-collection", "b1"))).isNull();
+    assertThat(await(store.list("no-such-collection"))).isEmpty();
     assertThat(await(store.list("bots"))).extracting(Document::id).containsExactly("b1", "b2");
 
     assertThat(await(store.delete("bots", "b1"))).isTrue();
@@ -367,7 +366,8 @@ class FileDocumentStoreTest {
           }
         }
         // Lines read after the kill were printed before it: those writes were acknowledged too.
-        assertThat(acksThisRound).as("acks in round %d; child stderr: %s", round, Files.readString(stderr)).isGreaterThanOrEqualTo(killAfter);
+        assertThat(acksThisRound).as("acks in round %d; child stderr: %s", round, Files.readString(stderr))
+            .isGreaterThanOrEqualTo(killAfter);
       } finally {
         child.destroyForcibly();
         assertThat(child.waitFor(10, TimeUnit.SECONDS)).isTrue();
@@ -445,7 +445,7 @@ class FileDocumentStoreTest {
         return Future.succeededFuture();
       }
     }, new DeploymentOptions().setInstances(count)));
-    assertThat(IntStream.range(0, count).mapToObj(i -> contexts.get(i)).distinct()).hasSize(count);
+    assertThat(new HashSet<>(contexts)).as("distinct event loops").hasSize(count);
     return contexts;
   }
 
