@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -24,7 +23,6 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -112,6 +110,8 @@ public final class JwtKeys {
     } catch (IOException e) {
       throw new IllegalStateException("cannot write JWT keys to " + keysDir + ": " + e.getMessage(), e);
     }
+    // a self-check of the new pair that also loads the EC signature classes here, on a worker, not on an event loop
+    requireMatchingPair(privatePem, publicPem, privatePath.toString());
     return new JwtKeys(privatePem, publicPem);
   }
 
@@ -151,7 +151,7 @@ public final class JwtKeys {
   static void writeAtomically(Path target, String content, boolean secret) throws IOException {
     Path dir = target.toAbsolutePath().getParent();
     FileAttribute<?>[] attributes = secret && posix(dir)
-        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(Set.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE))}
+        ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))}
         : new FileAttribute<?>[0];
     Path temp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp", attributes);
     try {
@@ -186,7 +186,8 @@ public final class JwtKeys {
           ? (ECKey) factory.generatePrivate(new PKCS8EncodedKeySpec(der))
           : (ECKey) factory.generatePublic(new X509EncodedKeySpec(der));
     } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
-      throw new IllegalArgumentException("JWT key file " + file + " does not hold a valid EC " + label.toLowerCase(Locale.ROOT) + ": " + e, e);
+      String kind = label.toLowerCase(Locale.ROOT);
+      throw new IllegalArgumentException("JWT key file " + file + " does not hold a valid EC " + kind + ": " + e, e);
     }
     if (key.getParams().getCurve().getField().getFieldSize() != 256) {
       throw new IllegalArgumentException("JWT key file " + file + " is not a P-256 key (ES256 needs P-256)");

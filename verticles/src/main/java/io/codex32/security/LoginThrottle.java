@@ -39,7 +39,8 @@ public final class LoginThrottle {
 
   LoginThrottle(Clock clock, int maxFailures, Duration window, int maxEntries) {
     if (maxFailures < 1 || window.isNegative() || window.isZero() || maxEntries < 2) {
-      throw new IllegalArgumentException("login throttle needs maxFailures >= 1 and a positive window, was " + maxFailures + " / " + window);
+      throw new IllegalArgumentException("login throttle needs maxFailures >= 1 and a positive window, was "
+          + maxFailures + " / " + window);
     }
     this.clock = clock;
     this.maxFailures = maxFailures;
@@ -84,7 +85,10 @@ public final class LoginThrottle {
       LOG.warn("login throttle full ({} keys, all locked): not tracking {}", entries.size(), key);
       return;
     }
-    entries.compute(key, (k, entry) -> (entry == null || entry.expiredAt(now) ? Entry.first(now, window) : entry).failed(now, limit, window));
+    entries.compute(key, (k, entry) -> {
+      Entry current = entry == null || entry.expiredAt(now) ? Entry.first(now, window) : entry;
+      return current.failed(now, limit, window);
+    });
   }
 
   /** {@code true} when there is space for one more key. */

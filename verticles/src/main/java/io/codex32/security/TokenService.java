@@ -38,6 +38,7 @@ public final class TokenService {
   private static final Pattern REFRESH_TOKEN = Pattern.compile("^[A-Za-z0-9_-]{43}$");
   private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
+  private final Vertx vertx;
   private final JwtKeys keys;
   private final DocumentStore store;
   private final UserService users;
@@ -52,6 +53,7 @@ public final class TokenService {
       throw new IllegalArgumentException("token lifetimes must be positive (access " + accessTtlSeconds + " s, refresh "
           + refreshTtlSeconds + " s)");
     }
+    this.vertx = vertx;
     this.keys = keys;
     this.store = store;
     this.users = users;
@@ -194,8 +196,11 @@ public final class TokenService {
         .put("expires_at", now.plusSeconds(refreshTtlSeconds).toString())
         .put("used", false);
     // only the digest is stored: a leaked store does not yield usable refresh tokens
+    // signing is fast once warm, but its first run loads JSON and EC classes for hundreds of ms; logins are rare
+    // enough that a worker hop costs nothing and keeps even a cold start off the event loop
     return store.insert(REFRESH_TOKENS, Secrets.sha256Hex(refreshToken), body)
-        .map(doc -> new TokenPair(sign(user, family, now), refreshToken, accessTtlSeconds));
+        .compose(doc -> vertx.executeBlocking(() -> sign(user, family, now), false))
+        .map(access -> new TokenPair(access, refreshToken, accessTtlSeconds));
   }
 
   private String sign(User user, String family, Instant now) {
