@@ -2,7 +2,10 @@ package io.codex32.store;
 
 import java.nio.file.Path;
 
-/** Another process already holds the data directory. */
+/**
+ * Another process (or another store in this JVM) already holds the data directory. The message
+ * names the directory and, when known, the holder's pid.
+ */
 public class DataDirLockedException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
