@@ -152,7 +152,8 @@ class AuthorizationMatrixTest {
     return switch (operationId) {
       case "createBot" -> new JsonObject().put("id", "matrix-new-" + n).put("command", List.of("python3", "bot.py")).encode();
       case "updateBot" -> new JsonObject().put("description", "changed " + n).encode();
-      case "createUser" -> new JsonObject().put("username", "new-user-" + n).put("password", "password-" + n).put("role", "viewer").encode();
+      case "createUser" -> new JsonObject().put("username", "new-user-" + n).put("password", "password-" + n).put("role", "viewer")
+          .encode();
       case "updateUser" -> new JsonObject().put("role", "user").encode();
       case "createApiKey" -> new JsonObject().put("name", "key " + n).put("role", "viewer").encode();
       default -> null;

@@ -113,7 +113,7 @@ class BotApiTest {
     }).completion().await(5, TimeUnit.SECONDS);
     create("controlled", "collector", null);
 
-    Response started = gateway.send("POST", "/api/v1/bots/controlled/start", (JsonObject) null, admin);
+    Response started = gateway.post("/api/v1/bots/controlled/start", admin);
     assertThat(started.status()).isEqualTo(202);
     assertThat(started.json().getString("desired_state")).isEqualTo("running");
     JsonObject command = received.poll(5, TimeUnit.SECONDS);
@@ -121,9 +121,9 @@ class BotApiTest {
     assertThat(command.getString("action")).isEqualTo("start");
     assertThat(command.getJsonObject("spec").getJsonArray("command")).containsExactly("python3", "bot.py", "--interval", "5");
 
-    assertThat(gateway.send("POST", "/api/v1/bots/controlled/restart", (JsonObject) null, admin).status()).isEqualTo(202);
+    assertThat(gateway.post("/api/v1/bots/controlled/restart", admin).status()).isEqualTo(202);
     assertThat(received.poll(5, TimeUnit.SECONDS).getString("action")).isEqualTo("restart");
-    Response stopped = gateway.send("POST", "/api/v1/bots/controlled/stop", (JsonObject) null, admin);
+    Response stopped = gateway.post("/api/v1/bots/controlled/stop", admin);
     assertThat(stopped.json().getString("desired_state")).isEqualTo("stopped");
     assertThat(received.poll(5, TimeUnit.SECONDS).getString("action")).isEqualTo("stop");
     assertThat(gateway.get("/api/v1/bots/controlled", admin).json().getString("desired_state")).isEqualTo("stopped");
@@ -132,26 +132,26 @@ class BotApiTest {
   @Test
   void desiredStateIsStoredEvenWithoutAnExecutorOnTheNode() {
     create("waiting", "collector", "pi-7");
-    assertThat(gateway.send("POST", "/api/v1/bots/waiting/start", (JsonObject) null, admin).status()).isEqualTo(202);
+    assertThat(gateway.post("/api/v1/bots/waiting/start", admin).status()).isEqualTo(202);
     assertThat(gateway.get("/api/v1/bots/waiting", admin).json().getString("desired_state")).isEqualTo("running");
   }
 
   @Test
   void deleteIsRefusedWhileMeantToRunUnlessForced() {
     create("busy", "collector", null);
-    gateway.send("POST", "/api/v1/bots/busy/start", (JsonObject) null, admin);
-    Response refused = gateway.send("DELETE", "/api/v1/bots/busy", (JsonObject) null, admin);
+    gateway.post("/api/v1/bots/busy/start", admin);
+    Response refused = gateway.delete("/api/v1/bots/busy", admin);
     assertThat(refused.status()).isEqualTo(409);
     assertThat(refused.errorCode()).isEqualTo("bot_running");
-    assertThat(gateway.send("DELETE", "/api/v1/bots/busy?force=true", (JsonObject) null, admin).status()).isEqualTo(204);
+    assertThat(gateway.delete("/api/v1/bots/busy?force=true", admin).status()).isEqualTo(204);
     assertThat(gateway.get("/api/v1/bots/busy", admin).status()).isEqualTo(404);
   }
 
   @Test
   void stoppedBotCanBeDeleted() {
     create("idle", "collector", null);
-    assertThat(gateway.send("DELETE", "/api/v1/bots/idle", (JsonObject) null, admin).status()).isEqualTo(204);
-    Response missing = gateway.send("DELETE", "/api/v1/bots/idle", (JsonObject) null, admin);
+    assertThat(gateway.delete("/api/v1/bots/idle", admin).status()).isEqualTo(204);
+    Response missing = gateway.delete("/api/v1/bots/idle", admin);
     assertThat(missing.status()).isEqualTo(404);
     assertThat(missing.errorCode()).isEqualTo("not_found");
   }
@@ -159,7 +159,7 @@ class BotApiTest {
   @Test
   void botsSurviveARestartOfTheGateway() {
     create("durable", "collector", null);
-    gateway.send("POST", "/api/v1/bots/durable/start", (JsonObject) null, admin);
+    gateway.post("/api/v1/bots/durable/start", admin);
     gateway.close();
     gateway = TestGateway.start(dataDir);
     JsonObject bot = gateway.get("/api/v1/bots/durable", gateway.adminToken()).json();

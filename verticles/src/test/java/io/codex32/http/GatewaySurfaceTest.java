@@ -87,11 +87,11 @@ class GatewaySurfaceTest {
   void loginIsThrottledPerUserWithRetryAfter() {
     gateway.tokenFor("victim", "viewer");
     for (int i = 0; i < 3; i++) {
-      Response wrong = gateway.send("POST", "/api/v1/auth/login", new JsonObject().put("username", "victim").put("password", "wrong-" + i), null);
+      Response wrong = gateway.attemptLogin("victim", "wrong-" + i);
       assertThat(wrong.status()).isEqualTo(401);
       assertThat(wrong.errorCode()).isEqualTo("invalid_credentials");
     }
-    Response throttled = gateway.send("POST", "/api/v1/auth/login", new JsonObject().put("username", "victim").put("password", "victim-password"), null);
+    Response throttled = gateway.attemptLogin("victim", "victim-password");
     assertThat(throttled.status()).isEqualTo(429);
     assertThat(throttled.errorCode()).isEqualTo("too_many_requests");
     assertThat(Long.parseLong(throttled.header("Retry-After"))).isPositive();
@@ -99,8 +99,8 @@ class GatewaySurfaceTest {
 
   @Test
   void unknownUserAndWrongPasswordLookTheSame() {
-    Response unknown = gateway.send("POST", "/api/v1/auth/login", new JsonObject().put("username", "nobody").put("password", "whatever-1"), null);
-    Response wrong = gateway.send("POST", "/api/v1/auth/login", new JsonObject().put("username", "admin").put("password", "whatever-1"), null);
+    Response unknown = gateway.attemptLogin("nobody", "whatever-1");
+    Response wrong = gateway.attemptLogin("admin", "whatever-1");
     assertThat(unknown.status()).isEqualTo(401);
     assertThat(unknown.json()).isEqualTo(wrong.json());
   }
@@ -109,10 +109,10 @@ class GatewaySurfaceTest {
   void mutatingRequestsAndLoginsAreAuditedInAnIntactChain() {
     String admin = gateway.adminToken();
     gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "audited").put("command", List.of("python3", "a.py")), admin);
-    gateway.send("POST", "/api/v1/bots/audited/start", (JsonObject) null, admin);
-    gateway.send("POST", "/api/v1/auth/login", new JsonObject().put("username", "admin").put("password", "not-it-at-all"), null);
+    gateway.post("/api/v1/bots/audited/start", admin);
+    gateway.attemptLogin("admin", "not-it-at-all");
     String viewer = gateway.tokenFor("auditor-viewer", "viewer");
-    gateway.send("DELETE", "/api/v1/bots/audited", (JsonObject) null, viewer);
+    gateway.delete("/api/v1/bots/audited", viewer);
 
     JsonArray items = gateway.get("/api/v1/audit?limit=500", admin).json().getJsonArray("items");
     assertThat(items.stream().map(JsonObject.class::cast)).anySatisfy(r -> {
@@ -149,7 +149,8 @@ class GatewaySurfaceTest {
     assertThat(gateway.send("PATCH", "/api/v1/users/ops-anna", new JsonObject().put("role", "viewer"), admin).json().getString("role"))
         .isEqualTo("viewer");
     String annaToken = gateway.login("ops-anna", "anna-password").getString("access_token");
-    assertThat(gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "anna-bot").put("command", List.of("x")), annaToken).status())
+    JsonObject bot = new JsonObject().put("id", "anna-bot").put("command", List.of("x"));
+    assertThat(gateway.send("POST", "/api/v1/bots", bot, annaToken).status())
         .isEqualTo(403);
 
     Response key = gateway.send("POST", "/api/v1/api-keys", new JsonObject().put("name", "ci").put("role", "operator"), admin);
@@ -158,10 +159,10 @@ class GatewaySurfaceTest {
     assertThat(gateway.get("/api/v1/api-keys", admin).body()).doesNotContain(secret);
     Map<String, String> withKey = Map.of("X-API-Key", secret);
     assertThat(gateway.send("GET", "/api/v1/bots", (String) null, withKey).status()).isEqualTo(200);
-    assertThat(gateway.send("DELETE", "/api/v1/api-keys/" + key.json().getString("id"), (JsonObject) null, admin).status()).isEqualTo(204);
+    assertThat(gateway.delete("/api/v1/api-keys/" + key.json().getString("id"), admin).status()).isEqualTo(204);
     assertThat(gateway.send("GET", "/api/v1/bots", (String) null, withKey).status()).isEqualTo(401);
 
-    Response lastAdmin = gateway.send("DELETE", "/api/v1/users/admin", (JsonObject) null, admin);
+    Response lastAdmin = gateway.delete("/api/v1/users/admin", admin);
     assertThat(lastAdmin.status()).isEqualTo(409);
     assertThat(lastAdmin.errorCode()).isEqualTo("last_admin");
   }

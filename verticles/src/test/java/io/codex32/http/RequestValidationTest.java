@@ -45,7 +45,8 @@ class RequestValidationTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"Upper", "-leading-dash", "has_underscore", "has space", "../etc", "", "a-very-long-id-that-goes-on-and-on-and-on-"
+  @ValueSource(strings = {"Upper", "-leading-dash", "has_underscore", "has space", "../etc", "",
+      "a-very-long-id-that-goes-on-and-on-and-on-"
       + "beyond-sixty-three-characters"})
   void botIdsMustBeSlugs(String id) {
     Response response = create(bot(id));
@@ -135,7 +136,8 @@ class RequestValidationTest {
 
   @Test
   void weakOrInvalidUserInputIsRefused() {
-    Response weak = gateway.send("POST", "/api/v1/users", new JsonObject().put("username", "weak").put("password", "short").put("role", "viewer"), admin);
+    JsonObject weakUser = new JsonObject().put("username", "weak").put("password", "short").put("role", "viewer");
+    Response weak = gateway.send("POST", "/api/v1/users", weakUser, admin);
     assertThat(weak.status()).isEqualTo(400);
     Response badRole = gateway.send("POST", "/api/v1/users",
         new JsonObject().put("username", "bad-role").put("password", "long-enough-1").put("role", "root"), admin);

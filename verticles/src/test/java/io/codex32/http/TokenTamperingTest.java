@@ -102,10 +102,10 @@ class TokenTamperingTest {
   @Test
   void reusedRefreshTokenRevokesTheWholeLogin() {
     JsonObject first = gateway.login("admin", TestGateway.ADMIN_PASSWORD);
-    Response rotated = gateway.send("POST", "/api/v1/auth/refresh", new JsonObject().put("refresh_token", first.getString("refresh_token")), null);
+    Response rotated = gateway.refresh(first.getString("refresh_token"));
     assertThat(rotated.status()).as(rotated.toString()).isEqualTo(200);
 
-    Response replay = gateway.send("POST", "/api/v1/auth/refresh", new JsonObject().put("refresh_token", first.getString("refresh_token")), null);
+    Response replay = gateway.refresh(first.getString("refresh_token"));
     assertThat(replay.status()).isEqualTo(401);
     assertThat(replay.errorCode()).isEqualTo("refresh_token_reused");
 
@@ -118,9 +118,10 @@ class TokenTamperingTest {
   @Test
   void logoutEndsTheSession() {
     JsonObject tokens = gateway.login("admin", TestGateway.ADMIN_PASSWORD);
-    Response logout = gateway.send("POST", "/api/v1/auth/logout", new JsonObject().put("refresh_token", tokens.getString("refresh_token")), null);
+    JsonObject refreshToken = new JsonObject().put("refresh_token", tokens.getString("refresh_token"));
+    Response logout = gateway.send("POST", "/api/v1/auth/logout", refreshToken, null);
     assertThat(logout.status()).isEqualTo(204);
-    assertThat(gateway.send("POST", "/api/v1/auth/refresh", new JsonObject().put("refresh_token", tokens.getString("refresh_token")), null)
+    assertThat(gateway.refresh(tokens.getString("refresh_token"))
         .status()).isEqualTo(401);
     assertThat(gateway.get("/api/v1/bots", tokens.getString("access_token")).status()).isEqualTo(401);
   }

@@ -99,9 +99,25 @@ public final class TestGateway implements AutoCloseable {
     return send("GET", path, (JsonObject) null, token);
   }
 
+  public Response attemptLogin(String username, String password) {
+    return send("POST", "/api/v1/auth/login", new JsonObject().put("username", username).put("password", password), null);
+  }
+
+  public Response refresh(String refreshToken) {
+    return send("POST", "/api/v1/auth/refresh", new JsonObject().put("refresh_token", refreshToken), null);
+  }
+
+  public Response post(String path, String token) {
+    return send("POST", path, (JsonObject) null, token);
+  }
+
+  public Response delete(String path, String token) {
+    return send("DELETE", path, (JsonObject) null, token);
+  }
+
   /** Logs in and returns the response body (access and refresh token). */
   public JsonObject login(String username, String password) {
-    Response response = send("POST", "/api/v1/auth/login", new JsonObject().put("username", username).put("password", password), null);
+    Response response = attemptLogin(username, password);
     if (response.status() != 200) {
       throw new IllegalStateException("login of " + username + " failed: " + response);
     }
