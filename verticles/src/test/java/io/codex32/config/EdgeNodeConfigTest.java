@@ -1,0 +1,56 @@
+package io.codex32.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The edge node reads its own defaults (conf/edge-node.json) with the same precedence rules as the gateway. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class EdgeNodeConfigTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsLoadFromTheJar() {
+    EdgeNodeConfig config = EdgeNodeConfig.load(List.of(), Map.of());
+
+    assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8081, 1_048_576, 1));
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data-edge"));
+    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 0));
+    assertThat(config.nodeId()).isEqualTo("local");
+    assertThat(config.allowedCommands()).isEmpty();
+  }
+
+  @Test
+  void environmentOverridesFile() throws IOException {
+    Path file = Files.writeString(dir.resolve("edge.json"), "{\"node\": {\"id\": \"pi-kitchen\"}, \"http\": {\"port\": 9000}}",
+        StandardCharsets.UTF_8);
+
+    EdgeNodeConfig config = EdgeNodeConfig.load(List.of("--conf", file.toString()),
+        Map.of("CODEX32_HTTP_PORT", "9001", "CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,node"));
+
+    assertThat(config.nodeId()).isEqualTo("pi-kitchen");
+    assertThat(config.http().port()).isEqualTo(9001);
+    assertThat(config.allowedCommands()).containsExactly("python3", "node");
+  }
+
+  @Test
+  void gatewayOnlyKeysAreUnknownToTheEdgeNode() throws IOException {
+    Path file = Files.writeString(dir.resolve("edge.json"), "{\"store\": \"file\"}", StandardCharsets.UTF_8);
+
+    assertThatThrownBy(() -> EdgeNodeConfig.load(List.of("--conf", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("store: unknown configuration key");
+  }
+}

@@ -1,0 +1,299 @@
+package io.codex32.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Defaults in the jar, then {@code --conf FILE}, then {@code CODEX32_*} variables; bad values name their key. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class GatewayConfigTest {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void defaultsLoadFromTheJar() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of());
+
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
+    assertThat(config.http().port()).isEqualTo(8080);
+    assertThat(config.http().maxBodyBytes()).isEqualTo(1_048_576);
+    assertThat(config.http().instances()).isZero();
+    assertThat(config.http().effectiveInstances()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    assertThat(config.mqttPort()).isEqualTo(1883);
+    assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
+    assertThat(config.store()).isEqualTo(StoreKind.FILE);
+    assertThat(config.pgUrl()).isNull();
+    assertThat(config.redisUrl()).isNull();
+    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 5701));
+    assertThat(config.nodeId()).isEqualTo("local");
+    assertThat(config.adminPassword()).isNull();
+    assertThat(config.allowedCommands()).isEmpty();
+    assertThat(config.auth()).isEqualTo(new AuthConfig(900, 604_800, null, null, 11, 5, 300));
+  }
+
+  @Test
+  void confFileOverridesDefaultsAndKeepsTheRest() throws IOException {
+    Path file = write("{\"http\": {\"port\": 9090}, \"data_dir\": \"/var/lib/codex32\", \"auth\": {\"bcrypt_cost\": 12}}");
+
+    GatewayConfig config = GatewayConfig.load(List.of("--conf", file.toString()), Map.of());
+
+    assertThat(config.http().port()).isEqualTo(9090);
+    assertThat(config.http().host()).isEqualTo("0.0.0.0");
+    assertThat(config.dataDir()).isEqualTo(Path.of("/var/lib/codex32"));
+    assertThat(config.auth().bcryptCost()).isEqualTo(12);
+    assertThat(config.auth().accessTokenTtlSeconds()).isEqualTo(900);
+  }
+
+  @Test
+  void confFileMayBeGivenWithEqualsSign() throws IOException {
+    Path file = write("{\"mqtt\": {\"port\": 1884}}");
+
+    GatewayConfig config = GatewayConfig.load(List.of("--conf=" + file), Map.of());
+
+    assertThat(config.mqttPort()).isEqualTo(1884);
+  }
+
+  @Test
+  void environmentOverridesFile() throws IOException {
+    Path file = write("{\"http\": {\"port\": 9090}, \"node\": {\"id\": \"from-file\"}}");
+
+    GatewayConfig config = GatewayConfig.load(List.of("--conf", file.toString()),
+        Map.of("CODEX32_HTTP_PORT", "9191", "CODEX32_NODE_ID", "from-env"));
+
+    assertThat(config.http().port()).isEqualTo(9191);
+    assertThat(config.nodeId()).isEqualTo("from-env");
+  }
+
+  @Test
+  void everyKindOfValueCanComeFromTheEnvironment() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of(
+        "CODEX32_DATA_DIR", "/srv/codex32",
+        "CODEX32_MQTT_PORT", "2883",
+        "CODEX32_ADMIN_PASSWORD", "correct horse",
+        "CODEX32_AUTH_ACCESS_TOKEN_TTL_S", "60",
+        "CODEX32_CLUSTER_ENABLED", "false",
+        "CODEX32_CLUSTER_MEMBERS", "10.0.0.1:5701, 10.0.0.2:5701",
+        "CODEX32_HTTP_MAX_BODY_BYTES", "4096"));
+
+    assertThat(config.dataDir()).isEqualTo(Path.of("/srv/codex32"));
+    assertThat(config.mqttPort()).isEqualTo(2883);
+    assertThat(config.adminPassword()).isEqualTo("correct horse");
+    assertThat(config.auth().accessTokenTtlSeconds()).isEqualTo(60);
+    assertThat(config.cluster().enabled()).isFalse();
+    assertThat(config.cluster().members()).containsExactly("10.0.0.1:5701", "10.0.0.2:5701");
+    assertThat(config.http().maxBodyBytes()).isEqualTo(4096);
+  }
+
+  @Test
+  void environmentVariableNamesArePrefixedUpperCaseWithUnderscores() {
+    assertThat(ConfigLoader.envName("http.port")).isEqualTo("CODEX32_HTTP_PORT");
+    assertThat(ConfigLoader.envName("data_dir")).isEqualTo("CODEX32_DATA_DIR");
+    assertThat(ConfigLoader.envName("executor.allowed_commands")).isEqualTo("CODEX32_EXECUTOR_ALLOWED_COMMANDS");
+  }
+
+  @Test
+  void environmentVariablesThatNameNoKeyAreIgnored() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_HTTP_PROT", "1", "CODEX32_LOG_LEVEL", "DEBUG"));
+
+    assertThat(config.http().port()).isEqualTo(8080);
+  }
+
+  @Test
+  void unknownKeyInFileIsNamed() throws IOException {
+    Path file = write("{\"http\": {\"prot\": 9090}}");
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http.prot: unknown configuration key");
+  }
+
+  @Test
+  void unknownTopLevelKeyInFileIsNamed() throws IOException {
+    Path file = write("{\"datadir\": \"/tmp\"}");
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("datadir: unknown configuration key");
+  }
+
+  @Test
+  void sectionGivenAsPlainValueIsRefused() throws IOException {
+    Path file = write("{\"http\": 8080}");
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http: must be an object");
+  }
+
+  @Test
+  void nonNumericPortFromEnvironmentNamesKeyAndVariable() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_HTTP_PORT", "abc")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("http.port (CODEX32_HTTP_PORT): ")
+        .hasMessageContaining("must be a whole number, got 'abc'");
+  }
+
+  @Test
+  void nonNumericPortInFileNamesKey() throws IOException {
+    Path file = write("{\"http\": {\"port\": \"abc\"}}");
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http.port: must be a whole number, got 'abc'");
+  }
+
+  @Test
+  void fractionalPortIsRefused() throws IOException {
+    Path file = write("{\"http\": {\"port\": 8080.5}}");
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("http.port: must be a whole number");
+  }
+
+  @Test
+  void portOutOfRangeNamesKey() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_HTTP_PORT", "70000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("http.port: must be between 0 and 65535, got 70000");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_MQTT_PORT", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("mqtt.port: must be between 0 and 65535, got -1");
+  }
+
+  @Test
+  void portZeroMeansAnyFreePortAndIsAllowed() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_HTTP_PORT", "0", "CODEX32_MQTT_PORT", "0",
+        "CODEX32_CLUSTER_PORT", "0"));
+
+    assertThat(config.http().port()).isZero();
+    assertThat(config.mqttPort()).isZero();
+    assertThat(config.cluster().port()).isZero();
+  }
+
+  @Test
+  void badBooleanNamesKey() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_ENABLED", "yes")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("cluster.enabled (CODEX32_CLUSTER_ENABLED): must be true or false, got 'yes'");
+  }
+
+  @Test
+  void numberBelowMinimumNamesKey() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_AUTH_BCRYPT_COST", "3")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("auth.bcrypt_cost: must be between 4 and 16, got 3");
+  }
+
+  @Test
+  void unknownArgumentIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--port", "8080"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--port: unknown argument (usage: [--conf FILE])");
+  }
+
+  @Test
+  void confWithoutFileNameIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf"), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--conf: expects a file name");
+  }
+
+  @Test
+  void missingConfFileIsNamed() {
+    Path missing = dir.resolve("nope.json");
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf", missing.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--conf " + missing + ": file not found");
+  }
+
+  @Test
+  void confFileThatIsNotJsonIsNamed() throws IOException {
+    Path file = write("http.port = 8080\n");
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of("--conf", file.toString()), Map.of()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("--conf " + file + ": not a JSON object");
+  }
+
+  @Test
+  void allowedCommandsAreACommaSeparatedList() {
+    GatewayConfig config = GatewayConfig.load(List.of(),
+        Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", " python3, /usr/bin/node ,,bash "));
+
+    assertThat(config.allowedCommands()).containsExactly("python3", "/usr/bin/node", "bash");
+  }
+
+  @Test
+  void blankAllowedCommandsMeanAnEmptyList() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "  "));
+
+    assertThat(config.allowedCommands()).isEmpty();
+  }
+
+  @Test
+  void emptyDataDirIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_DATA_DIR", " ")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("data_dir: must not be empty");
+  }
+
+  @Test
+  void nodeIdMustBeASlug() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_NODE_ID", "Pi_1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("node.id: must match");
+  }
+
+  @Test
+  void unknownStoreKindIsNamed() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_STORE", "mysql")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("store: must be 'file' or 'postgres', got 'mysql'");
+  }
+
+  @Test
+  void featuresOfLaterReleasesAreRefusedWithTheirKey() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_STORE", "postgres")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("store: ");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "redis://localhost:6379/0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("redis.url: ");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_ENABLED", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cluster.enabled: ");
+  }
+
+  @Test
+  void shortAdminPasswordIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_ADMIN_PASSWORD", "short")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("admin.password: must be at least 8 characters");
+  }
+
+  @Test
+  void jwtPrivateKeyNeedsItsPublicKey() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_AUTH_JWT_PRIVATE_KEY", "/etc/codex32/jwt.pem")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("auth.jwt_public_key: ");
+  }
+
+  private Path write(String json) throws IOException {
+    Path file = Files.createTempFile(dir, "gateway", ".json");
+    Files.writeString(file, json, StandardCharsets.UTF_8);
+    return file;
+  }
+}
