@@ -6,6 +6,8 @@ import io.codex32.metrics.VertxFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -13,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar codex32-edge-node.jar [--conf FILE]}: an edge node. In this release it serves
- * its liveness endpoint and metrics; executor, GPIO and voice verticles join it in later releases.
+ * {@code /health} and Prometheus {@code /metrics}; executor, GPIO and voice verticles join it in later releases.
  */
 public final class EdgeNodeMain {
 
@@ -35,10 +37,11 @@ public final class EdgeNodeMain {
     Logger log = LoggerFactory.getLogger(EdgeNodeMain.class);
     Vertx vertx = VertxFactory.create(new VertxOptions());
     try {
+      Router router = Router.router(vertx);
+      router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "up").put("node", config.nodeId())));
+      router.get("/metrics").handler(PrometheusScrapingHandler.create());
       int port = vertx.createHttpServer()
-          .requestHandler(req -> req.response()
-              .putHeader("Content-Type", "application/json")
-              .end(new JsonObject().put("status", "up").put("node", config.nodeId()).encode()))
+          .requestHandler(router)
           .listen(config.http().port(), config.http().host())
           .await(1, TimeUnit.MINUTES)
           .actualPort();

@@ -13,8 +13,9 @@ public record AuthConfig(long accessTokenTtlSeconds, long refreshTokenTtlSeconds
         (int) s.number("auth.bcrypt_cost", 4, 16),
         (int) s.number("auth.login_max_failures", 1, 1000),
         s.number("auth.login_window_s", 1, 86_400));
-    if (config.jwtPrivateKey != null && config.jwtPublicKey == null) {
-      throw new ConfigException("auth.jwt_public_key", "must be set together with auth.jwt_private_key");
+    if ((config.jwtPrivateKey == null) != (config.jwtPublicKey == null)) {
+      throw new ConfigException(config.jwtPrivateKey == null ? "auth.jwt_private_key" : "auth.jwt_public_key",
+          "the gateway signs tokens: set auth.jwt_private_key and auth.jwt_public_key together, or neither to generate a pair");
     }
     return config;
   }

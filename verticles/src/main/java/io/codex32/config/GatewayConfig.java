@@ -1,6 +1,8 @@
 package io.codex32.config;
 
+import io.codex32.security.PasswordHasher;
 import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +31,11 @@ public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKi
       throw new ConfigException("redis.url", "Redis live state is not available in this version yet; leave it unset");
     }
     String adminPassword = s.string("admin.password");
-    if (adminPassword != null && adminPassword.length() < MIN_ADMIN_PASSWORD) {
+    if (adminPassword != null && adminPassword.codePointCount(0, adminPassword.length()) < MIN_ADMIN_PASSWORD) {
       throw new ConfigException("admin.password", "must be at least " + MIN_ADMIN_PASSWORD + " characters");
+    }
+    if (adminPassword != null && adminPassword.getBytes(StandardCharsets.UTF_8).length > PasswordHasher.MAX_PASSWORD_BYTES) {
+      throw new ConfigException("admin.password", "must be at most " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes (bcrypt's limit)");
     }
     return new GatewayConfig(
         HttpConfig.from(s),

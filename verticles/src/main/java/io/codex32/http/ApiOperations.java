@@ -48,7 +48,7 @@ final class ApiOperations {
         Map.entry("createUser", this::createUser),
         Map.entry("getUser", call -> s.users().get(call.path("username")).map(u -> ApiResult.ok(u.toJson()))),
         Map.entry("updateUser", this::updateUser),
-        Map.entry("deleteUser", call -> s.users().delete(call.path("username")).map(v -> ApiResult.noContent())),
+        Map.entry("deleteUser", call -> s.auth().deleteUser(call.path("username")).map(v -> ApiResult.noContent())),
         Map.entry("listApiKeys", call -> s.apiKeys().list().map(keys -> ApiResult.ok(items(keys, ApiKey::toJson)))),
         Map.entry("createApiKey", this::createApiKey),
         Map.entry("revokeApiKey", call -> s.apiKeys().revoke(call.path("keyId")).map(k -> ApiResult.noContent())),
@@ -116,7 +116,7 @@ final class ApiOperations {
     JsonObject body = call.body();
     String role = body.getString("role");
     UserPatch patch = new UserPatch(body.getString("password"), role == null ? null : Role.parse(role), body.getBoolean("disabled"));
-    return s.users().update(call.path("username"), patch).map(user -> ApiResult.ok(user.toJson()));
+    return s.auth().updateUser(call.path("username"), patch).map(user -> ApiResult.ok(user.toJson()));
   }
 
   private Future<ApiResult> createApiKey(ApiCall call) {

@@ -2,6 +2,7 @@ package io.codex32.http;
 
 import io.codex32.audit.AuditEntry;
 import io.codex32.audit.AuditLog;
+import io.codex32.metrics.GatewayMetrics;
 import io.codex32.security.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
@@ -21,9 +22,11 @@ final class AuditRecorder {
   private static final int TARGET_SEGMENT = 4;
 
   private final AuditLog audit;
+  private final GatewayMetrics metrics;
 
-  AuditRecorder(AuditLog audit) {
+  AuditRecorder(AuditLog audit, GatewayMetrics metrics) {
     this.audit = audit;
+    this.metrics = metrics;
   }
 
   /** Records the outcome if the request changes something; never fails. */
@@ -34,8 +37,10 @@ final class AuditRecorder {
       return Future.succeededFuture();
     }
     String action = rc.get(RequestAuthenticator.OPERATION);
+    String result = result(status, errorCode);
+    metrics.mutation(action == null ? "unmatched" : action, result.split(":")[0]);
     AuditEntry entry = new AuditEntry(actor(rc), action == null ? method.name() + " " + rc.normalizedPath() : action,
-        target(rc), result(status, errorCode), RequestLog.sourceIp(rc), RequestLog.requestId(rc));
+        target(rc), result, RequestLog.sourceIp(rc), RequestLog.requestId(rc));
     return audit.record(entry)
         .<Void>mapEmpty()
         .recover(failure -> {

@@ -1,6 +1,7 @@
 package io.codex32.http;
 
 import io.codex32.error.Codex32Exception;
+import io.codex32.metrics.GatewayMetrics;
 import io.vertx.core.Handler;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
@@ -9,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import io.vertx.json.schema.OutputUnit;
 import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidatorErrorType;
 import io.vertx.openapi.validation.ValidatorException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,14 +27,17 @@ final class ErrorResponder implements Handler<RoutingContext> {
   private static final Pattern PROPERTY = Pattern.compile("Property \"([^\"]*)\"");
 
   private final AuditRecorder audit;
+  private final GatewayMetrics metrics;
 
-  ErrorResponder(AuditRecorder audit) {
+  ErrorResponder(AuditRecorder audit, GatewayMetrics metrics) {
     this.audit = audit;
+    this.metrics = metrics;
   }
 
   @Override
   public void handle(RoutingContext rc) {
     Codex32Exception error = translate(rc.failure(), rc.statusCode());
+    metrics.error(error.status(), error.code());
     if (error.status() >= 500 && error.status() != 503) {
       LOG.error("request {} failed", RequestLog.requestId(rc), rc.failure());
     }
@@ -89,6 +94,10 @@ final class ErrorResponder implements Handler<RoutingContext> {
       return Codex32Exception.validation(summary(schema.getMessage(), details), details);
     }
     if (cause instanceof ValidatorException validator) {
+      // vertx-openapi reports a body it cannot parse as ILLEGAL_VALUE (see its ContentAnalyser)
+      if (validator.type() == ValidatorErrorType.ILLEGAL_VALUE) {
+        return Codex32Exception.badRequest("invalid_json", "the request body is not valid JSON");
+      }
       return Codex32Exception.validation(validator.getMessage(), new JsonArray());
     }
     return null;

@@ -1,5 +1,6 @@
 package io.codex32.http;
 
+import io.codex32.metrics.GatewayMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -56,8 +57,9 @@ public final class HttpApiVerticle extends VerticleBase {
   }
 
   private Router router(OpenAPIContract contract) {
-    AuditRecorder audit = new AuditRecorder(services.audit());
-    ErrorResponder errors = new ErrorResponder(audit);
+    GatewayMetrics metrics = GatewayMetrics.fromVertx();
+    AuditRecorder audit = new AuditRecorder(services.audit(), metrics);
+    ErrorResponder errors = new ErrorResponder(audit, metrics);
     RouterBuilder builder = RouterBuilder.create(vertx, contract, RequestExtractor.withBodyHandler());
     builder.rootHandler(new RequestLog());
     builder.rootHandler(new SecurityHeaders());

@@ -35,16 +35,21 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class GatewayRuntime {
 
+  /** Expired refresh tokens are dropped this often. */
+  private static final long PURGE_INTERVAL_MS = 3_600_000;
+
   private final Vertx vertx;
   private final DocumentStore store;
   private final int httpPort;
   private final String generatedAdminPassword;
+  private final long purgeTimer;
 
-  private GatewayRuntime(Vertx vertx, DocumentStore store, int httpPort, String generatedAdminPassword) {
+  private GatewayRuntime(Vertx vertx, DocumentStore store, int httpPort, String generatedAdminPassword, long purgeTimer) {
     this.vertx = vertx;
     this.store = store;
     this.httpPort = httpPort;
     this.generatedAdminPassword = generatedAdminPassword;
+    this.purgeTimer = purgeTimer;
   }
 
   public static Future<GatewayRuntime> start(Vertx vertx, GatewayConfig config) {
@@ -70,10 +75,12 @@ public final class GatewayRuntime {
     ApiServices services = new ApiServices(config.http(), store,
         new BotService(store, new EventBusExecutorClient(vertx), clock),
         new AuthService(users, tokens, apiKeys, throttle), users, apiKeys, new AuditLog(store, clock));
+    long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .compose(generated -> deployHttp(vertx, services, config)
             .compose(port -> writePorts(vertx, config.dataDir(), port).map(port))
-            .map(port -> new GatewayRuntime(vertx, store, port, generated)));
+            .map(port -> new GatewayRuntime(vertx, store, port, generated, purgeTimer)))
+        .onFailure(failure -> vertx.cancelTimer(purgeTimer));
   }
 
   /**
@@ -112,6 +119,7 @@ public final class GatewayRuntime {
 
   /** Undeploys the verticles, then closes the store (releasing the data directory lock). */
   public Future<Void> close() {
+    vertx.cancelTimer(purgeTimer);
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
         .transform(ignored -> store.close());
   }

@@ -135,7 +135,7 @@ public final class ApiKeyService {
         Instant.parse(body.getString("created_at")), lastUsed == null ? null : Instant.parse(lastUsed), body.getBoolean("revoked", false));
   }
 
-  private static Codex32Exception invalidApiKey() {
+  static Codex32Exception invalidApiKey() {
     return Codex32Exception.unauthorized("invalid_api_key", "API key is invalid or revoked");
   }
 }

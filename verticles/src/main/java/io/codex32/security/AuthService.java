@@ -51,7 +51,26 @@ public final class AuthService {
     return tokens.verifyAccessToken(jwt);
   }
 
+  /** A key stops working with its owner: an unknown or disabled owner makes it invalid. */
   public Future<Principal> authenticateApiKey(String secret) {
-    return apiKeys.authenticate(secret);
+    return apiKeys.authenticate(secret).compose(principal -> users.get(principal.subject())
+        .recover(missing -> Future.failedFuture(ApiKeyService.invalidApiKey()))
+        .compose(owner -> owner.disabled() ? Future.failedFuture(ApiKeyService.invalidApiKey()) : Future.succeededFuture(principal)));
+  }
+
+  /** Changes a user; a new password or a disabled account ends the user's sessions everywhere. */
+  public Future<User> updateUser(String username, UserPatch patch) {
+    return users.update(username, patch).compose(user -> patch.password() != null || user.disabled()
+        ? tokens.revokeAll(username).map(user) : Future.succeededFuture(user));
+  }
+
+  /** Deletes a user and ends the user's sessions. */
+  public Future<Void> deleteUser(String username) {
+    return users.delete(username).compose(v -> tokens.revokeAll(username)).mapEmpty();
+  }
+
+  /** Drops expired refresh tokens and token families; run periodically. */
+  public Future<Integer> purgeExpired() {
+    return tokens.purgeExpired();
   }
 }

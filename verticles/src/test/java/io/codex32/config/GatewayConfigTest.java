@@ -291,6 +291,20 @@ class GatewayConfigTest {
         .hasMessageStartingWith("auth.jwt_public_key: ");
   }
 
+  @Test
+  void gatewayNeedsItsPrivateKeyWhenAPublicKeyIsGiven() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_AUTH_JWT_PUBLIC_KEY", "/etc/codex32/jwt.pub")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("auth.jwt_private_key: ");
+  }
+
+  @Test
+  void adminPasswordLongerThanBcryptAcceptsIsRefused() {
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_ADMIN_PASSWORD", "é".repeat(37))))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("admin.password: must be at most 72 bytes (bcrypt's limit)");
+  }
+
   private Path write(String json) throws IOException {
     Path file = Files.createTempFile(dir, "gateway", ".json");
     Files.writeString(file, json, StandardCharsets.UTF_8);

@@ -63,11 +63,14 @@ class GatewaySurfaceTest {
   }
 
   @Test
-  void prometheusMetricsCoverHttpAndJvm() {
+  void prometheusMetricsCoverHttpJvmAndTheGatewaysOwnCounters() {
     gateway.get("/api/v1/bots", gateway.adminToken());
+    gateway.get("/api/v1/bots", null);
     Response metrics = gateway.get("/metrics", null);
     assertThat(metrics.status()).isEqualTo(200);
-    assertThat(metrics.body()).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes");
+    assertThat(metrics.body()).contains("vertx_http_server_requests_total").contains("jvm_memory_used_bytes")
+        .contains("codex32_api_mutations_total{operation=\"login\",outcome=\"success\"}")
+        .contains("codex32_api_errors_total{code=\"unauthenticated\",status=\"401\"}");
   }
 
   @Test
@@ -165,5 +168,36 @@ class GatewaySurfaceTest {
     Response lastAdmin = gateway.delete("/api/v1/users/admin", admin);
     assertThat(lastAdmin.status()).isEqualTo(409);
     assertThat(lastAdmin.errorCode()).isEqualTo("last_admin");
+  }
+
+  @Test
+  void disablingAUserEndsItsSessionsAndItsApiKeys() {
+    String admin = gateway.adminToken();
+    gateway.createUser("leaver", "leaver-password", "admin", admin);
+    JsonObject session = gateway.login("leaver", "leaver-password");
+    Response key = gateway.send("POST", "/api/v1/api-keys", new JsonObject().put("name", "leaver key").put("role", "viewer"),
+        session.getString("access_token"));
+    Map<String, String> withKey = Map.of("X-API-Key", key.json().getString("key"));
+    assertThat(gateway.send("GET", "/api/v1/bots", (String) null, withKey).status()).isEqualTo(200);
+
+    assertThat(gateway.send("PATCH", "/api/v1/users/leaver", new JsonObject().put("disabled", true), admin).status()).isEqualTo(200);
+
+    assertThat(gateway.get("/api/v1/bots", session.getString("access_token")).status()).isEqualTo(401);
+    assertThat(gateway.refresh(session.getString("refresh_token")).status()).isEqualTo(401);
+    Response keyAfter = gateway.send("GET", "/api/v1/bots", (String) null, withKey);
+    assertThat(keyAfter.status()).isEqualTo(401);
+    assertThat(keyAfter.errorCode()).isEqualTo("invalid_api_key");
+  }
+
+  @Test
+  void changingAPasswordEndsExistingSessions() {
+    String admin = gateway.adminToken();
+    gateway.createUser("rotator", "first-password", "viewer", admin);
+    JsonObject old = gateway.login("rotator", "first-password");
+    assertThat(gateway.send("PATCH", "/api/v1/users/rotator", new JsonObject().put("password", "second-password"), admin).status())
+        .isEqualTo(200);
+    assertThat(gateway.refresh(old.getString("refresh_token")).status()).isEqualTo(401);
+    assertThat(gateway.attemptLogin("rotator", "first-password").status()).isEqualTo(401);
+    assertThat(gateway.attemptLogin("rotator", "second-password").status()).isEqualTo(200);
   }
 }

@@ -105,7 +105,7 @@ class RequestValidationTest {
   void malformedJsonGets400() {
     Response response = gateway.send("POST", "/api/v1/bots", "{\"id\": \"broken\",", Map.of("Authorization", "Bearer " + admin));
     assertThat(response.status()).isEqualTo(400);
-    assertThat(response.json().containsKey("error")).isTrue();
+    assertThat(response.errorCode()).as(response.body()).isEqualTo("invalid_json");
   }
 
   @Test

@@ -100,11 +100,23 @@ class AuthServiceTest {
   }
 
   @Test
-  void apiKeyAuthenticationDelegates() {
+  void apiKeyWorksOnlyWhileItsOwnerIsEnabled() {
+    Await.result(fx.users.create("alice", "alice-password", Role.OPERATOR));
     CreatedApiKey key = Await.result(fx.apiKeys.create("ci", Role.USER, "alice"));
 
     assertThat(Await.result(auth.authenticateApiKey(key.secret())).kind()).isEqualTo(Principal.Kind.API_KEY);
     assertThat(Await.failure(auth.authenticateApiKey("c32_nope")).code()).isEqualTo("invalid_api_key");
+
+    Await.result(auth.updateUser("alice", new UserPatch(null, null, true)));
+    assertThat(Await.failure(auth.authenticateApiKey(key.secret())).code()).isEqualTo("invalid_api_key");
+  }
+
+  @Test
+  void apiKeyOfADeletedOwnerIsInvalid() {
+    Await.result(fx.users.create("bob", "bob-password", Role.OPERATOR));
+    CreatedApiKey key = Await.result(fx.apiKeys.create("ci", Role.VIEWER, "bob"));
+    Await.result(auth.deleteUser("bob"));
+    assertThat(Await.failure(auth.authenticateApiKey(key.secret())).code()).isEqualTo("invalid_api_key");
   }
 
   @Test

@@ -19,6 +19,8 @@ public final class TestVertx {
         .setMaxEventLoopExecuteTimeUnit(TimeUnit.MILLISECONDS)
         .setBlockedThreadCheckInterval(50)
         .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
+        .setWarningExceptionTime(MAX_EVENT_LOOP_MS)
+        .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
         .setMaxWorkerExecuteTime(60)
         .setMaxWorkerExecuteTimeUnit(TimeUnit.SECONDS);
   }
