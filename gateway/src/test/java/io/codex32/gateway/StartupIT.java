@@ -60,6 +60,15 @@ class StartupIT {
   }
 
   @Test
+  void firstStartWithAConfiguredAdminPasswordWritesNoPasswordFileAndPointsToNone() {
+    Path data = tmp.resolve("data");
+    GatewayProcess gateway = track(GatewayProcess.start("startup-configured-password", data));
+    assertThat(data.resolve("initial-admin-password")).doesNotExist();
+    assertThat(gateway.stdout()).doesNotContain("initial-admin-password");
+    assertThat(gateway.api().attemptLogin("admin", GatewayProcess.ADMIN_PASSWORD).status()).isEqualTo(200);
+  }
+
+  @Test
   void nonNumericHttpPortExitsWith2AndOneStderrLineNamingTheKey() {
     Path data = tmp.resolve("data");
     Map<String, String> env = GatewayProcess.env(data);

@@ -77,6 +77,7 @@ public final class GatewayRuntime {
         new AuthService(users, tokens, apiKeys, throttle), users, apiKeys, new AuditLog(store, clock));
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
+        .map(password -> config.adminPassword() == null ? password : null)
         .compose(generated -> deployHttp(vertx, services, config)
             .compose(port -> writePorts(vertx, config.dataDir(), port).map(port))
             .map(port -> new GatewayRuntime(vertx, store, port, generated, purgeTimer)))
