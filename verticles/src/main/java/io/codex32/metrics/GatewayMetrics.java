@@ -1,5 +1,6 @@
 package io.codex32.metrics;
 
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.vertx.micrometer.backends.BackendRegistries;
@@ -24,11 +25,13 @@ public final class GatewayMetrics {
 
   /** A changing API request: {@code operation} is an operationId, {@code outcome} success, denied or failed. */
   public void mutation(String operation, String outcome) {
-    registry.counter("codex32.api.mutations", "operation", operation, "outcome", outcome).increment();
+    Counter.builder("codex32.api.mutations").description("Changing API requests (the audited ones), by operation and outcome")
+        .tags("operation", operation, "outcome", outcome).register(registry).increment();
   }
 
   /** An API error answered with {@code status} and the stable error {@code code}. */
   public void error(int status, String code) {
-    registry.counter("codex32.api.errors", "status", Integer.toString(status), "code", code).increment();
+    Counter.builder("codex32.api.errors").description("API error answers, by HTTP status and error code")
+        .tags("status", Integer.toString(status), "code", code).register(registry).increment();
   }
 }
