@@ -9,7 +9,7 @@ import io.vertx.openapi.validation.ValidatedRequest;
  * One API request after validation against the OpenAPI document and authentication: what an
  * operation handler needs, and nothing of the routing machinery.
  */
-public record ApiCall(String operationId, Principal principal, ValidatedRequest request, String sourceIp, String requestId) {
+public record ApiCall(Principal principal, ValidatedRequest request, String sourceIp, String requestId) {
 
   public String path(String name) {
     RequestParameter p = request.getPathParameters().get(name);

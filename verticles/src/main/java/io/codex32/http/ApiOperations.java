@@ -15,7 +15,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -76,7 +78,7 @@ final class ApiOperations {
     return Future.succeededFuture(ApiResult.ok(new JsonObject()
         .put("subject", call.principal().subject())
         .put("role", call.principal().role().wireName())
-        .put("kind", call.principal().kind().name().toLowerCase(java.util.Locale.ROOT))
+        .put("kind", call.principal().kind().name().toLowerCase(Locale.ROOT))
         .put("permissions", permissions)));
   }
 
@@ -161,7 +163,7 @@ final class ApiOperations {
   private static Instant instant(String value) {
     try {
       return value == null ? null : Instant.parse(value);
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       throw Codex32Exception.badRequest("invalid_time", "'" + value + "' is not an ISO-8601 instant such as 2026-01-31T12:00:00Z");
     }
   }

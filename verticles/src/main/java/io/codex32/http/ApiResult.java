@@ -1,19 +1,21 @@
 package io.codex32.http;
 
+import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
 import java.util.Map;
 
 /** What an operation answers: status, JSON body (or null for none) and extra headers. */
-public record ApiResult(int status, Object body, Map<String, String> headers) {
+public record ApiResult(int status, JsonObject body, Map<String, String> headers) {
 
-  public static ApiResult ok(Object body) {
+  public static ApiResult ok(JsonObject body) {
     return new ApiResult(200, body, Map.of());
   }
 
-  public static ApiResult created(Object body, String location) {
+  public static ApiResult created(JsonObject body, String location) {
     return new ApiResult(201, body, Map.of("Location", location));
   }
 
-  public static ApiResult accepted(Object body) {
+  public static ApiResult accepted(JsonObject body) {
     return new ApiResult(202, body, Map.of());
   }
 
@@ -22,7 +24,7 @@ public record ApiResult(int status, Object body, Map<String, String> headers) {
   }
 
   public ApiResult withHeader(String name, String value) {
-    var copy = new java.util.HashMap<>(headers);
+    Map<String, String> copy = new HashMap<>(headers);
     copy.put(name, value);
     return new ApiResult(status, body, Map.copyOf(copy));
   }

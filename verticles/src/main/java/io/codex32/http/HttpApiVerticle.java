@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -74,7 +73,7 @@ public final class HttpApiVerticle extends VerticleBase {
       if (operation == null) {
         throw new IllegalStateException("openapi.yaml operation " + operationId + " has no handler");
       }
-      route.addHandler(serve(operationId, operation, audit));
+      route.addHandler(serve(operation, audit));
       route.addFailureHandler(errors);
     }
     Router router = builder.createRouter();
@@ -86,10 +85,9 @@ public final class HttpApiVerticle extends VerticleBase {
     return router;
   }
 
-  private static Handler<RoutingContext> serve(String operationId, Function<ApiCall, Future<ApiResult>> operation,
-      AuditRecorder audit) {
+  private static Handler<RoutingContext> serve(Function<ApiCall, Future<ApiResult>> operation, AuditRecorder audit) {
     return rc -> {
-      ApiCall call = new ApiCall(operationId, rc.get(RequestAuthenticator.PRINCIPAL), rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST),
+      ApiCall call = new ApiCall(rc.get(RequestAuthenticator.PRINCIPAL), rc.get(RouterBuilder.KEY_META_DATA_VALIDATED_REQUEST),
           RequestLog.sourceIp(rc), RequestLog.requestId(rc));
       Future.<Void>succeededFuture()
           .compose(v -> operation.apply(call))
@@ -106,8 +104,6 @@ public final class HttpApiVerticle extends VerticleBase {
       rc.response().end();
       return;
     }
-    Object body = result.body();
-    String json = body instanceof JsonObject object ? object.encode() : String.valueOf(body);
-    rc.response().putHeader("Content-Type", "application/json; charset=utf-8").end(json);
+    rc.response().putHeader("Content-Type", "application/json; charset=utf-8").end(result.body().encode());
   }
 }
