@@ -1,0 +1,23 @@
+package io.codex32.executor;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What the executor of a node needs to know. {@code searchPath} is the fixed PATH through which a
+ * bare command name is resolved (never the caller's or the gateway's PATH).
+ */
+public record ExecutorSettings(String nodeId, Path dataDir, List<String> allowedCommands, List<Path> searchPath, String apiUrl,
+    String mqttUrl, long sampleIntervalMs) {
+
+  public static final List<Path> DEFAULT_SEARCH_PATH = List.of(Path.of("/usr/local/bin"), Path.of("/usr/bin"), Path.of("/bin"));
+
+  public ExecutorSettings {
+    allowedCommands = List.copyOf(allowedCommands);
+    searchPath = List.copyOf(searchPath);
+  }
+
+  public BotPaths paths() {
+    return BotPaths.under(dataDir);
+  }
+}
