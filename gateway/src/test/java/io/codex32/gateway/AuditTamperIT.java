@@ -10,17 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Someone with write access to the data directory edits an audit record and fixes up the journal
@@ -29,20 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
 class AuditTamperIT {
 
-  @TempDir
-  Path tmp;
-
-  private final List<GatewayProcess> started = new ArrayList<>();
-
-  @AfterEach
-  void killGateways() {
-    started.forEach(GatewayProcess::close);
-  }
+  @RegisterExtension
+  final GatewayProcesses gateways = new GatewayProcesses();
 
   @Test
   void editingOneAuditRecordOnDiskIsReportedAtItsSeqWhileAnUntouchedCopyVerifiesIntact() throws IOException {
-    Path data = tmp.resolve("data");
-    GatewayProcess gateway = track(GatewayProcess.start("audit-original", data));
+    Path data = gateways.dataDir();
+    GatewayProcess gateway = gateways.start("audit-original", data);
     ApiClient api = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
     JsonObject bot = new JsonObject().put("id", "audited").put("command", new JsonArray().add("sleep").add("60"));
     assertThat(api.post("/api/v1/bots", bot).status()).isEqualTo(201);
@@ -52,11 +43,11 @@ class AuditTamperIT {
     assertThat(api.get("/api/v1/audit/verify").json().getBoolean("intact")).as("chain before tampering").isTrue();
     assertThat(gateway.stop()).isEqualTo(GatewayProcess.EXIT_SIGTERM);
 
-    Path untouched = tmp.resolve("untouched");
+    Path untouched = gateways.tmp().resolve("untouched");
     copyTree(data, untouched);
     long tamperedSeq = rewriteActorOfAuditRecord(data.resolve("store").resolve("journal"), "startBot", "mallory");
 
-    GatewayProcess tampered = track(GatewayProcess.start("audit-tampered", data));
+    GatewayProcess tampered = gateways.start("audit-tampered", data);
     ApiClient tamperedApi = tampered.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
     JsonArray edited = tamperedApi.get("/api/v1/audit?actor=mallory").json().getJsonArray("items");
     assertThat(edited).as("the store accepted the edited line (its checksum was fixed up)").hasSize(1);
@@ -66,7 +57,7 @@ class AuditTamperIT {
     assertThat(verify.getLong("first_broken_seq")).as("verify after tampering: %s", verify).isEqualTo(tamperedSeq);
     assertThat(tampered.stop()).isEqualTo(GatewayProcess.EXIT_SIGTERM);
 
-    GatewayProcess copy = track(GatewayProcess.start("audit-untouched-copy", untouched));
+    GatewayProcess copy = gateways.start("audit-untouched-copy", untouched);
     JsonObject copyVerify = copy.api().login("admin", GatewayProcess.ADMIN_PASSWORD).get("/api/v1/audit/verify").json();
     assertThat(copyVerify.getBoolean("intact")).as("verify of the untouched copy: %s", copyVerify).isTrue();
     assertThat(copyVerify.getInteger("records")).as("login, create, start, stop, failed login, then this copy's login")
@@ -119,10 +110,5 @@ class AuditTamperIT {
         }
       });
     }
-  }
-
-  private GatewayProcess track(GatewayProcess gateway) {
-    started.add(gateway);
-    return gateway;
   }
 }

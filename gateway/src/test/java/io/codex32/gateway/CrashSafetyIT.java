@@ -17,10 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code kill -9} in the middle of a stream of writes, several times on one data directory: a
@@ -34,26 +33,19 @@ class CrashSafetyIT {
   private static final int MIN_DELAY_MS = 200;
   private static final int MAX_DELAY_MS = 1500;
 
-  @TempDir
-  Path tmp;
-
-  private final List<GatewayProcess> started = new ArrayList<>();
-
-  @AfterEach
-  void killGateways() {
-    started.forEach(GatewayProcess::close);
-  }
+  @RegisterExtension
+  final GatewayProcesses gateways = new GatewayProcesses();
 
   @Test
   void everyAcknowledgedBotSurvivesRepeatedKillNineAndTheAuditChainStaysIntact() throws Exception {
     long seed = System.nanoTime();
     Random random = new Random(seed);
     System.out.println("CrashSafetyIT seed=" + seed + " (new Random(seed) draws threads and kill delay per round)");
-    Path data = tmp.resolve("data");
+    Path data = gateways.dataDir();
     Set<String> acknowledged = ConcurrentHashMap.newKeySet();
     Set<String> attempted = ConcurrentHashMap.newKeySet();
 
-    GatewayProcess gateway = start("crash-round-1", data);
+    GatewayProcess gateway = gateways.start("crash-round-1", data);
     for (int round = 1; round <= ROUNDS; round++) {
       int threads = 2 + random.nextInt(3);
       int delayMs = MIN_DELAY_MS + random.nextInt(MAX_DELAY_MS - MIN_DELAY_MS + 1);
@@ -62,7 +54,7 @@ class CrashSafetyIT {
       System.out.printf("round %d: %d threads, kill -9 %d ms after the first ack, %d bots acknowledged, %d attempted so far%n",
           round, threads, delayMs, ackedThisRound.size(), attempted.size());
 
-      gateway = start("crash-round-" + (round + 1), data);
+      gateway = gateways.start("crash-round-" + (round + 1), data);
       ApiClient api = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
       assertThat(api.get("/health/ready").status()).as("store opened cleanly after crash %d", round).isEqualTo(200);
       assertEveryBotReadable(api, ackedThisRound, round);
@@ -150,11 +142,5 @@ class CrashSafetyIT {
     assertThat(total).as("total in GET /api/v1/bots after crash %d", round).isGreaterThanOrEqualTo(acknowledged.size());
     assertThat(listed).as("bots listed after crash %d", round).hasSize(total).containsAll(acknowledged);
     assertThat(attempted).as("every listed bot was requested by the test").containsAll(listed);
-  }
-
-  private GatewayProcess start(String name, Path data) {
-    GatewayProcess gateway = GatewayProcess.start(name, data);
-    started.add(gateway);
-    return gateway;
   }
 }

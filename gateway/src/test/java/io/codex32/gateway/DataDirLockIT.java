@@ -5,13 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Two gateways on one data directory: the second is turned away, the first is not disturbed. */
 @Timeout(value = 90, unit = TimeUnit.SECONDS)
@@ -19,23 +17,16 @@ class DataDirLockIT {
 
   private static final int EXIT_DATA_DIR_IN_USE = 3;
 
-  @TempDir
-  Path tmp;
-
-  private final List<GatewayProcess> started = new ArrayList<>();
-
-  @AfterEach
-  void killGateways() {
-    started.forEach(GatewayProcess::close);
-  }
+  @RegisterExtension
+  final GatewayProcesses gateways = new GatewayProcesses();
 
   @Test
   void secondGatewayOnABusyDataDirExitsWith3NamingTheDirAndTheFirstKeepsServing() {
-    Path data = tmp.resolve("data");
-    GatewayProcess first = track(GatewayProcess.start("lock-first", data));
+    Path data = gateways.dataDir();
+    GatewayProcess first = gateways.start("lock-first", data);
     ApiClient api = first.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
 
-    GatewayProcess second = track(GatewayProcess.launch("lock-second", data, GatewayProcess.env(data), List.of()));
+    GatewayProcess second = gateways.launch("lock-second", data, GatewayProcess.env(data), List.of());
     int exit = second.awaitExit();
 
     assertThat(exit).as("exit code of the second gateway; stderr: %s", second.stderr()).isEqualTo(EXIT_DATA_DIR_IN_USE);
@@ -49,15 +40,15 @@ class DataDirLockIT {
 
   @Test
   void afterTheHolderStopsGracefullyANewGatewayStartsOnTheSameDataDirWithItsData() {
-    Path data = tmp.resolve("data");
-    GatewayProcess first = track(GatewayProcess.start("lock-holder", data));
+    Path data = gateways.dataDir();
+    GatewayProcess first = gateways.start("lock-holder", data);
     assertThat(first.api().login("admin", GatewayProcess.ADMIN_PASSWORD).post("/api/v1/bots", bot("kept")).status()).isEqualTo(201);
-    GatewayProcess refused = track(GatewayProcess.launch("lock-refused", data, GatewayProcess.env(data), List.of()));
+    GatewayProcess refused = gateways.launch("lock-refused", data, GatewayProcess.env(data), List.of());
     assertThat(refused.awaitExit()).isEqualTo(EXIT_DATA_DIR_IN_USE);
 
     assertThat(first.stop()).as("exit value after SIGTERM").isEqualTo(GatewayProcess.EXIT_SIGTERM);
 
-    GatewayProcess next = track(GatewayProcess.start("lock-next", data));
+    GatewayProcess next = gateways.start("lock-next", data);
     ApiClient api = next.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
     assertThat(api.get("/api/v1/bots/kept").status()).isEqualTo(200);
     assertThat(api.post("/api/v1/bots", bot("after-restart")).status()).isEqualTo(201);
@@ -65,10 +56,5 @@ class DataDirLockIT {
 
   private static JsonObject bot(String id) {
     return new JsonObject().put("id", id).put("command", new JsonArray().add("sleep").add("60"));
-  }
-
-  private GatewayProcess track(GatewayProcess gateway) {
-    started.add(gateway);
-    return gateway;
   }
 }

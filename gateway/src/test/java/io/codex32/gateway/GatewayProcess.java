@@ -25,8 +25,9 @@ import java.util.function.Supplier;
 /**
  * One gateway run as {@code java -jar <codex32.gateway.jar>}, the way operators run it: its own
  * environment, stdout and stderr captured to files under {@code target/it-logs/} (kept for
- * debugging), its port learned from {@code <data>/ports.json}. Close it in {@code @AfterEach}; a
- * JVM shutdown hook kills whatever is still alive if the test JVM itself goes away.
+ * debugging), its port learned from {@code <data>/ports.json}. Tests start it through
+ * {@link GatewayProcesses}, which closes it after the test; a JVM shutdown hook kills whatever is
+ * still alive if the test JVM itself goes away.
  */
 final class GatewayProcess implements AutoCloseable {
 

@@ -14,10 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** What an operator sees when starting the jar: first-start password, configuration errors, logs. */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -25,24 +24,17 @@ class StartupIT {
 
   private static final int EXIT_BAD_CONFIGURATION = 2;
 
-  @TempDir
-  Path tmp;
-
-  private final List<GatewayProcess> started = new ArrayList<>();
-
-  @AfterEach
-  void killGateways() {
-    started.forEach(GatewayProcess::close);
-  }
+  @RegisterExtension
+  final GatewayProcesses gateways = new GatewayProcesses();
 
   @Test
   void firstStartWithoutAdminPasswordWritesAnOwnerOnlyPasswordFileThatLogsInAndLaterStartsKeepIt() throws IOException {
-    Path data = tmp.resolve("data");
+    Path data = gateways.dataDir();
     Map<String, String> env = GatewayProcess.env(data);
     env.remove("CODEX32_ADMIN_PASSWORD");
     Path passwordFile = data.resolve("initial-admin-password");
 
-    GatewayProcess first = track(GatewayProcess.start("startup-first", data, env));
+    GatewayProcess first = gateways.start("startup-first", data, env);
     assertThat(passwordFile).exists();
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(passwordFile))).isEqualTo("rw-------");
     assertThat(first.stdout()).contains(passwordFile.toAbsolutePath().toString());
@@ -52,7 +44,7 @@ class StartupIT {
     byte[] content = Files.readAllBytes(passwordFile);
     FileTime modified = Files.getLastModifiedTime(passwordFile);
 
-    GatewayProcess second = track(GatewayProcess.start("startup-second", data, env));
+    GatewayProcess second = gateways.start("startup-second", data, env);
     assertThat(Files.readAllBytes(passwordFile)).as("password file after the second start").isEqualTo(content);
     assertThat(Files.getLastModifiedTime(passwordFile)).isEqualTo(modified);
     assertThat(second.stdout()).as("the second start points to no password file").doesNotContain(passwordFile.toString());
@@ -61,8 +53,8 @@ class StartupIT {
 
   @Test
   void firstStartWithAConfiguredAdminPasswordWritesNoPasswordFileAndPointsToNone() {
-    Path data = tmp.resolve("data");
-    GatewayProcess gateway = track(GatewayProcess.start("startup-configured-password", data));
+    Path data = gateways.dataDir();
+    GatewayProcess gateway = gateways.start("startup-configured-password", data);
     assertThat(data.resolve("initial-admin-password")).doesNotExist();
     assertThat(gateway.stdout()).doesNotContain("initial-admin-password");
     assertThat(gateway.api().attemptLogin("admin", GatewayProcess.ADMIN_PASSWORD).status()).isEqualTo(200);
@@ -70,11 +62,11 @@ class StartupIT {
 
   @Test
   void nonNumericHttpPortExitsWith2AndOneStderrLineNamingTheKey() {
-    Path data = tmp.resolve("data");
+    Path data = gateways.dataDir();
     Map<String, String> env = GatewayProcess.env(data);
     env.put("CODEX32_HTTP_PORT", "abc");
 
-    GatewayProcess gateway = track(GatewayProcess.launch("startup-bad-port", data, env, List.of()));
+    GatewayProcess gateway = gateways.launch("startup-bad-port", data, env, List.of());
 
     assertThat(gateway.awaitExit()).as("exit code; stderr: %s", gateway.stderr()).isEqualTo(EXIT_BAD_CONFIGURATION);
     assertThat(nonBlankLines(gateway.stderr())).singleElement().asString()
@@ -84,11 +76,11 @@ class StartupIT {
 
   @Test
   void unknownKeyInConfFileExitsWith2AndOneStderrLineNamingTheKey() throws IOException {
-    Path data = tmp.resolve("data");
-    Path conf = Files.writeString(tmp.resolve("gateway.json"), "{\"http\": {\"prot\": 9090}}");
+    Path data = gateways.dataDir();
+    Path conf = Files.writeString(gateways.tmp().resolve("gateway.json"), "{\"http\": {\"prot\": 9090}}");
 
-    GatewayProcess gateway = track(GatewayProcess.launch("startup-unknown-key", data, GatewayProcess.env(data),
-        List.of("--conf", conf.toString())));
+    GatewayProcess gateway = gateways.launch("startup-unknown-key", data, GatewayProcess.env(data),
+        List.of("--conf", conf.toString()));
 
     assertThat(gateway.awaitExit()).as("exit code; stderr: %s", gateway.stderr()).isEqualTo(EXIT_BAD_CONFIGURATION);
     assertThat(nonBlankLines(gateway.stderr())).singleElement().asString()
@@ -98,8 +90,8 @@ class StartupIT {
 
   @Test
   void stdoutCarriesJsonLogLinesWithLevelAndMessageBesidesThePlainStartBanner() {
-    Path data = tmp.resolve("data");
-    GatewayProcess gateway = track(GatewayProcess.start("startup-json-logs", data));
+    Path data = gateways.dataDir();
+    GatewayProcess gateway = gateways.start("startup-json-logs", data);
     gateway.api().attemptLogin("admin", "wrong-password");
     assertThat(gateway.stop()).isEqualTo(GatewayProcess.EXIT_SIGTERM);
 
@@ -128,8 +120,8 @@ class StartupIT {
 
   @Test
   void clientRequestIdIsEchoedAndAppearsInTheAccessLogLine() {
-    Path data = tmp.resolve("data");
-    GatewayProcess gateway = track(GatewayProcess.start("startup-request-id", data));
+    Path data = gateways.dataDir();
+    GatewayProcess gateway = gateways.start("startup-request-id", data);
     String requestId = "it-req-" + System.nanoTime();
 
     ApiClient.Response response = gateway.api().send("GET", "/health", null, Map.of("X-Request-Id", requestId));
@@ -163,10 +155,5 @@ class StartupIT {
 
   private static List<String> nonBlankLines(String text) {
     return text.lines().filter(line -> !line.isBlank()).toList();
-  }
-
-  private GatewayProcess track(GatewayProcess gateway) {
-    started.add(gateway);
-    return gateway;
   }
 }

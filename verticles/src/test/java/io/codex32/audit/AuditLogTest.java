@@ -3,12 +3,11 @@ package io.codex32.audit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.store.FileDocumentStore;
+import io.codex32.test.Await;
+import io.codex32.test.EventLoops;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +23,8 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import java.util.zip.CRC32C;
@@ -52,22 +49,22 @@ class AuditLogTest {
   @BeforeEach
   void openStore() throws Exception {
     vertx = TestVertx.create();
-    store = await(FileDocumentStore.open(vertx, dataDir));
+    store = Await.result(FileDocumentStore.open(vertx, dataDir));
   }
 
   @AfterEach
   void closeStore() throws Exception {
     if (store != null) {
-      await(store.close());
+      Await.result(store.close());
     }
-    await(vertx.close());
+    Await.result(vertx.close());
   }
 
   @Test
   void firstRecordCarriesEveryFieldAndLinksToTheZeroHash() throws Exception {
     AuditLog log = new AuditLog(store, clock);
 
-    JsonObject record = await(log.record(new AuditEntry("alice", "bot.start", "bots/b1", "success", "10.0.0.7", "req-1")));
+    JsonObject record = Await.result(log.record(new AuditEntry("alice", "bot.start", "bots/b1", "success", "10.0.0.7", "req-1")));
 
     assertThat(record.fieldNames()).containsExactlyInAnyOrder(
         "seq", "time", "actor", "action", "target", "result", "source_ip", "request_id", "prev_hash", "hash");
@@ -80,48 +77,48 @@ class AuditLogTest {
     String canonical = "codex32-audit-v1\nseq=1\ntime=20:2025-01-01T00:00:00Z\nactor=5:alice\naction=9:bot.start\n"
         + "target=7:bots/b1\nresult=7:success\nsource_ip=8:10.0.0.7\nrequest_id=5:req-1\nprev_hash=64:" + "0".repeat(64) + "\n";
     assertThat(record.getString("hash")).isEqualTo(sha256(canonical));
-    assertThat(await(store.get("audit", "00000000000000000001")).body()).isEqualTo(record);
+    assertThat(Await.result(store.get("audit", "00000000000000000001")).body()).isEqualTo(record);
   }
 
   @Test
   void nullFieldsAreHashedDistinctlyFromEmptyOnes() throws Exception {
     AuditLog log = new AuditLog(store, Clock.fixed(START, ZoneOffset.UTC));
 
-    JsonObject withNull = await(log.record(new AuditEntry("system", "startup", null, "success", null, null)));
-    JsonObject withEmpty = await(log.record(new AuditEntry("system", "startup", "", "success", null, null)));
+    JsonObject withNull = Await.result(log.record(new AuditEntry("system", "startup", null, "success", null, null)));
+    JsonObject withEmpty = Await.result(log.record(new AuditEntry("system", "startup", "", "success", null, null)));
 
     String prefix = "codex32-audit-v1\nseq=1\ntime=20:2025-01-01T00:00:00Z\nactor=6:system\naction=7:startup\n";
     assertThat(withNull.getString("hash")).isEqualTo(sha256(prefix
         + "target=-\nresult=7:success\nsource_ip=-\nrequest_id=-\nprev_hash=64:" + "0".repeat(64) + "\n"));
     assertThat(withEmpty.getString("prev_hash")).isEqualTo(withNull.getString("hash"));
-    assertThat(await(log.verify()).getBoolean("intact")).isTrue();
+    assertThat(Await.result(log.verify()).getBoolean("intact")).isTrue();
   }
 
   @Test
   void concurrentAppendsFromSeveralEventLoopsFormOneUnbrokenChain() throws Exception {
     AuditLog log = new AuditLog(store, clock);
-    List<Context> loops = eventLoops(4);
+    List<Context> loops = EventLoops.deploy(vertx, 4);
     int perLoop = 25;
 
     List<Future<JsonObject>> appends = new CopyOnWriteArrayList<>();
     List<Future<Void>> submitted = new ArrayList<>();
     for (int l = 0; l < loops.size(); l++) {
       int loop = l;
-      submitted.add(onContext(loops.get(l), () -> {
+      submitted.add(EventLoops.onContext(loops.get(l), () -> {
         for (int i = 0; i < perLoop; i++) {
           AuditEntry entry = entry("user" + loop, "action" + i, "success");
-          appends.add(onContext(loops.get(loop), () -> log.record(entry)));
+          appends.add(EventLoops.onContext(loops.get(loop), () -> log.record(entry)));
         }
         return Future.succeededFuture();
       }));
     }
-    await(Future.all(submitted));
-    await(Future.all(appends));
+    Await.result(Future.all(submitted));
+    Await.result(Future.all(appends));
 
     int total = loops.size() * perLoop;
     assertThat(appends.stream().map(f -> f.result().getLong("seq")).sorted())
         .containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().collect(Collectors.toList()));
-    JsonObject verification = await(onContext(loops.get(0), log::verify));
+    JsonObject verification = Await.result(EventLoops.onContext(loops.get(0), log::verify));
     assertThat(verification).isEqualTo(new JsonObject()
         .put("intact", true).put("records", total).putNull("first_broken_seq").putNull("reason"));
   }
@@ -130,14 +127,14 @@ class AuditLogTest {
   void chainContinuesAcrossRestartsWithANewAuditLog() throws Exception {
     AuditLog before = new AuditLog(store, clock);
     for (int i = 0; i < 3; i++) {
-      await(before.record(entry("alice", "login", "success")));
+      Await.result(before.record(entry("alice", "login", "success")));
     }
     reopenStore(lines -> lines);
 
-    JsonObject fourth = await(new AuditLog(store, clock).record(entry("bob", "login", "success")));
+    JsonObject fourth = Await.result(new AuditLog(store, clock).record(entry("bob", "login", "success")));
 
     assertThat(fourth.getLong("seq")).isEqualTo(4);
-    assertThat(await(new AuditLog(store, clock).verify()).getBoolean("intact")).isTrue();
+    assertThat(Await.result(new AuditLog(store, clock).verify()).getBoolean("intact")).isTrue();
   }
 
   @Test
@@ -146,7 +143,7 @@ class AuditLogTest {
 
     reopenStore(lines -> rewriteRecord(lines, 3, doc -> doc.put("actor", "mallory")));
 
-    assertThat(await(new AuditLog(store, clock).verify())).isEqualTo(new JsonObject()
+    assertThat(Await.result(new AuditLog(store, clock).verify())).isEqualTo(new JsonObject()
         .put("intact", false).put("records", 5).put("first_broken_seq", 3)
         .put("reason", "content of record 3 does not match its hash"));
   }
@@ -160,7 +157,7 @@ class AuditLogTest {
       return doc.put("hash", sha256Of(doc));
     }));
 
-    JsonObject verification = await(new AuditLog(store, clock).verify());
+    JsonObject verification = Await.result(new AuditLog(store, clock).verify());
     assertThat(verification.getBoolean("intact")).isFalse();
     assertThat(verification.getLong("first_broken_seq")).isEqualTo(4);
     assertThat(verification.getString("reason")).contains("prev_hash");
@@ -172,7 +169,7 @@ class AuditLogTest {
 
     reopenStore(lines -> lines.stream().filter(line -> !line.contains("\"id\":\"" + id(3) + "\"")).collect(Collectors.toList()));
 
-    JsonObject verification = await(new AuditLog(store, clock).verify());
+    JsonObject verification = Await.result(new AuditLog(store, clock).verify());
     assertThat(verification.getBoolean("intact")).isFalse();
     assertThat(verification.getInteger("records")).isEqualTo(4);
     assertThat(verification.getLong("first_broken_seq")).isEqualTo(3);
@@ -184,25 +181,25 @@ class AuditLogTest {
     AuditLog log = new AuditLog(store, clock);
     // One record per minute from START: seq n has time START + (n - 1) minutes.
     for (int i = 1; i <= 10; i++) {
-      await(log.record(entry(i % 2 == 0 ? "alice" : "bob", i <= 5 ? "login" : "bot.stop", i == 7 ? "denied" : "success")));
+      Await.result(log.record(entry(i % 2 == 0 ? "alice" : "bob", i <= 5 ? "login" : "bot.stop", i == 7 ? "denied" : "success")));
     }
 
-    JsonObject alice = await(log.list(query("alice", null, null, null, null, 0, 2)));
+    JsonObject alice = Await.result(log.list(query("alice", null, null, null, null, 0, 2)));
     assertThat(alice.getInteger("total")).isEqualTo(5);
     assertThat(alice.getInteger("offset")).isZero();
     assertThat(alice.getInteger("limit")).isEqualTo(2);
     assertThat(seqs(alice)).containsExactly(10L, 8L);
-    assertThat(seqs(await(log.list(query("alice", null, null, null, null, 2, 2))))).containsExactly(6L, 4L);
-    assertThat(seqs(await(log.list(query("alice", null, null, null, null, 4, 2))))).containsExactly(2L);
-    assertThat(seqs(await(log.list(query("alice", null, null, null, null, 10, 2))))).isEmpty();
+    assertThat(seqs(Await.result(log.list(query("alice", null, null, null, null, 2, 2))))).containsExactly(6L, 4L);
+    assertThat(seqs(Await.result(log.list(query("alice", null, null, null, null, 4, 2))))).containsExactly(2L);
+    assertThat(seqs(Await.result(log.list(query("alice", null, null, null, null, 10, 2))))).isEmpty();
 
-    assertThat(seqs(await(log.list(query(null, "bot.stop", "denied", null, null, 0, 0))))).containsExactly(7L);
+    assertThat(seqs(Await.result(log.list(query(null, "bot.stop", "denied", null, null, 0, 0))))).containsExactly(7L);
     Instant since = START.plus(Duration.ofMinutes(2));
-    JsonObject window = await(log.list(query(null, null, null, since, since.plus(Duration.ofMinutes(3)), 0, 0)));
+    JsonObject window = Await.result(log.list(query(null, null, null, since, since.plus(Duration.ofMinutes(3)), 0, 0)));
     assertThat(seqs(window)).as("since inclusive, until exclusive").containsExactly(5L, 4L, 3L);
     assertThat(window.getInteger("limit")).isEqualTo(AuditLog.DEFAULT_LIMIT);
-    assertThat(await(log.list(query(null, null, null, null, null, 0, 1_000_000))).getInteger("limit")).isEqualTo(AuditLog.MAX_LIMIT);
-    assertThat(seqs(await(log.list(query("carol", null, null, null, null, 0, 10))))).isEmpty();
+    assertThat(Await.result(log.list(query(null, null, null, null, null, 0, 1_000_000))).getInteger("limit")).isEqualTo(AuditLog.MAX_LIMIT);
+    assertThat(seqs(Await.result(log.list(query("carol", null, null, null, null, 0, 10))))).isEmpty();
   }
 
   // ---- helpers ----
@@ -210,19 +207,19 @@ class AuditLogTest {
   private void appendFive() throws Exception {
     AuditLog log = new AuditLog(store, clock);
     for (int i = 0; i < 5; i++) {
-      await(log.record(entry("alice", "spec.update", "success")));
+      Await.result(log.record(entry("alice", "spec.update", "success")));
     }
-    assertThat(await(log.verify()).getBoolean("intact")).isTrue();
+    assertThat(Await.result(log.verify()).getBoolean("intact")).isTrue();
   }
 
   /** Closes the store, edits the journal lines directly on disk, and reopens. */
   private void reopenStore(Function<List<String>, List<String>> edit) throws Exception {
-    await(store.close());
+    Await.result(store.close());
     store = null;
     // The file store's layout: <data>/store/journal, one "<crc32c hex> <json>" line per record.
     Path journal = dataDir.resolve("store").resolve("journal");
     Files.write(journal, edit.apply(Files.readAllLines(journal)));
-    store = await(FileDocumentStore.open(vertx, dataDir));
+    store = Await.result(FileDocumentStore.open(vertx, dataDir));
   }
 
   /** Replaces the body of audit record {@code seq} and re-checksums the line, so the store itself accepts it. */
@@ -275,42 +272,6 @@ class AuditLogTest {
 
   private static List<Long> seqs(JsonObject page) {
     return page.getJsonArray("items").stream().map(item -> ((JsonObject) item).getLong("seq")).collect(Collectors.toList());
-  }
-
-  private List<Context> eventLoops(int count) throws Exception {
-    List<Context> contexts = new CopyOnWriteArrayList<>();
-    await(vertx.deployVerticle(() -> new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        contexts.add(context);
-        return Future.succeededFuture();
-      }
-    }, new DeploymentOptions().setInstances(count)));
-    return contexts;
-  }
-
-  /** Runs {@code action} on {@code context}; the result fails if it completed on any other context. */
-  private static <T> Future<T> onContext(Context context, Supplier<Future<T>> action) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> action.get().onComplete(ar -> {
-      if (Vertx.currentContext() != context) {
-        result.fail(new AssertionError("completed on " + Vertx.currentContext() + " instead of the caller's " + context));
-      } else {
-        result.handle(ar);
-      }
-    }));
-    return result.future();
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
   }
 
   /** Advances by {@code step} on every reading, so each record gets a distinct, predictable time. */

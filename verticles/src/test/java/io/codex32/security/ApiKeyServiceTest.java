@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.error.Codex32Exception;
 import io.codex32.store.Document;
+import io.codex32.test.Await;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;

@@ -3,6 +3,7 @@ package io.codex32.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.error.Codex32Exception;
+import io.codex32.test.Await;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;

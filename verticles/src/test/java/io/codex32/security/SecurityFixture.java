@@ -2,6 +2,7 @@ package io.codex32.security;
 
 import io.codex32.store.DocumentStore;
 import io.codex32.store.InMemoryDocumentStore;
+import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Vertx;
 import java.io.IOException;

@@ -6,6 +6,7 @@ import io.codex32.error.Codex32Exception;
 import io.codex32.store.Document;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.InMemoryDocumentStore;
+import io.codex32.test.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -7,12 +7,11 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.codex32.error.Codex32Exception;
+import io.codex32.test.Await;
+import io.codex32.test.EventLoops;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Context;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -28,9 +27,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.AfterEach;
@@ -59,9 +56,9 @@ class FileDocumentStoreTest {
   @AfterEach
   void closeEverything() throws Exception {
     for (FileDocumentStore store : opened) {
-      await(store.close());
+      Await.result(store.close());
     }
-    await(vertx.close());
+    Await.result(vertx.close());
   }
 
   // ---- CRUD and revisions ----
@@ -70,41 +67,41 @@ class FileDocumentStoreTest {
   void writesReturnRevisionsStartingAtOneAndGrowingByOne() throws Exception {
     FileDocumentStore store = open();
 
-    Document inserted = await(store.insert("bots", "b1", new JsonObject().put("name", "first")));
-    Document updated = await(store.update("bots", "b1", new JsonObject().put("name", "second"), 1));
-    Document upserted = await(store.upsert("bots", "b1", new JsonObject().put("name", "third")));
-    Document fresh = await(store.upsert("bots", "b2", new JsonObject().put("name", "other")));
+    Document inserted = Await.result(store.insert("bots", "b1", new JsonObject().put("name", "first")));
+    Document updated = Await.result(store.update("bots", "b1", new JsonObject().put("name", "second"), 1));
+    Document upserted = Await.result(store.upsert("bots", "b1", new JsonObject().put("name", "third")));
+    Document fresh = Await.result(store.upsert("bots", "b2", new JsonObject().put("name", "other")));
 
     assertThat(List.of(inserted.revision(), updated.revision(), upserted.revision(), fresh.revision())).containsExactly(1L, 2L, 3L, 1L);
-    assertThat(await(store.get("bots", "b1"))).isEqualTo(new Document("b1", 3, new JsonObject().put("name", "third")));
-    assertThat(await(store.get("bots", "missing"))).isNull();
-    assertThat(await(store.get("no-such-collection", "b1"))).isNull();
-    assertThat(await(store.list("no-such-collection"))).isEmpty();
-    assertThat(await(store.list("bots"))).extracting(Document::id).containsExactly("b1", "b2");
+    assertThat(Await.result(store.get("bots", "b1"))).isEqualTo(new Document("b1", 3, new JsonObject().put("name", "third")));
+    assertThat(Await.result(store.get("bots", "missing"))).isNull();
+    assertThat(Await.result(store.get("no-such-collection", "b1"))).isNull();
+    assertThat(Await.result(store.list("no-such-collection"))).isEmpty();
+    assertThat(Await.result(store.list("bots"))).extracting(Document::id).containsExactly("b1", "b2");
 
-    assertThat(await(store.delete("bots", "b1"))).isTrue();
-    assertThat(await(store.delete("bots", "b1"))).isFalse();
-    assertThat(await(store.get("bots", "b1"))).isNull();
-    assertThat(await(store.update("bots", "b2", new JsonObject(), -1)).revision()).isEqualTo(2);
+    assertThat(Await.result(store.delete("bots", "b1"))).isTrue();
+    assertThat(Await.result(store.delete("bots", "b1"))).isFalse();
+    assertThat(Await.result(store.get("bots", "b1"))).isNull();
+    assertThat(Await.result(store.update("bots", "b2", new JsonObject(), -1)).revision()).isEqualTo(2);
   }
 
   @Test
   void insertOfExistingIdFailsWithAlreadyExists() throws Exception {
     FileDocumentStore store = open();
-    await(store.insert("users", "alice", new JsonObject().put("v", 1)));
+    Await.result(store.insert("users", "alice", new JsonObject().put("v", 1)));
 
     assertFailure(store.insert("users", "alice", new JsonObject().put("v", 2)), 409, "already_exists");
-    assertThat(await(store.get("users", "alice")).body().getInteger("v")).isEqualTo(1);
+    assertThat(Await.result(store.get("users", "alice")).body().getInteger("v")).isEqualTo(1);
   }
 
   @Test
   void updateWithStaleRevisionFailsWithRevisionConflictAndChangesNothing() throws Exception {
     FileDocumentStore store = open();
-    await(store.insert("users", "alice", new JsonObject().put("v", 1)));
-    await(store.update("users", "alice", new JsonObject().put("v", 2), 1));
+    Await.result(store.insert("users", "alice", new JsonObject().put("v", 1)));
+    Await.result(store.update("users", "alice", new JsonObject().put("v", 2), 1));
 
     assertFailure(store.update("users", "alice", new JsonObject().put("v", 3), 1), 409, "revision_conflict");
-    assertThat(await(store.get("users", "alice"))).isEqualTo(new Document("alice", 2, new JsonObject().put("v", 2)));
+    assertThat(Await.result(store.get("users", "alice"))).isEqualTo(new Document("alice", 2, new JsonObject().put("v", 2)));
   }
 
   @Test
@@ -120,17 +117,17 @@ class FileDocumentStoreTest {
     JsonObject body = new JsonObject().put("v", 1);
     Future<Document> insert = store.insert("c", "id", body);
     body.put("v", 99);
-    await(insert).body().put("v", 98);
-    await(store.get("c", "id")).body().put("v", 97);
-    await(store.list("c")).get(0).body().put("v", 96);
+    Await.result(insert).body().put("v", 98);
+    Await.result(store.get("c", "id")).body().put("v", 97);
+    Await.result(store.list("c")).get(0).body().put("v", 96);
 
-    assertThat(await(store.get("c", "id")).body()).isEqualTo(new JsonObject().put("v", 1));
+    assertThat(Await.result(store.get("c", "id")).body()).isEqualTo(new JsonObject().put("v", 1));
   }
 
   @Test
   void callsAfterCloseFailWithStoreUnavailable() throws Exception {
     FileDocumentStore store = open();
-    await(store.close());
+    Await.result(store.close());
 
     assertFailure(store.insert("c", "id", new JsonObject()), 503, "store_unavailable");
     assertFailure(store.get("c", "id"), 503, "store_unavailable");
@@ -141,52 +138,52 @@ class FileDocumentStoreTest {
   @Test
   void concurrentInsertsOfOneIdFromSeveralEventLoopsHaveExactlyOneWinner() throws Exception {
     FileDocumentStore store = open();
-    List<Context> loops = eventLoops(4);
+    List<Context> loops = EventLoops.deploy(vertx, 4);
 
     for (int round = 0; round < 20; round++) {
       String id = "device-" + round;
       List<Future<Document>> attempts = new ArrayList<>();
       for (int i = 0; i < loops.size(); i++) {
         JsonObject body = new JsonObject().put("writer", i);
-        attempts.add(onContext(loops.get(i), () -> store.insert("devices", id, body)));
+        attempts.add(EventLoops.onContext(loops.get(i), () -> store.insert("devices", id, body)));
       }
-      await(Future.join(attempts).otherwiseEmpty());
+      Await.result(Future.join(attempts).otherwiseEmpty());
 
       List<Future<Document>> winners = attempts.stream().filter(Future::succeeded).collect(Collectors.toList());
       assertThat(winners).as("winners for %s", id).hasSize(1);
       attempts.stream().filter(Future::failed).forEach(loser -> assertThat(loser.cause())
           .isInstanceOfSatisfying(Codex32Exception.class, e -> assertThat(e.code()).isEqualTo("already_exists")));
-      assertThat(await(store.get("devices", id)).body()).isEqualTo(winners.get(0).result().body());
+      assertThat(Await.result(store.get("devices", id)).body()).isEqualTo(winners.get(0).result().body());
     }
   }
 
   @Test
   void manyConcurrentWritesAreAllDurableAndShareFsyncs() throws Exception {
     FileDocumentStore store = open();
-    List<Context> loops = eventLoops(4);
+    List<Context> loops = EventLoops.deploy(vertx, 4);
     int perLoop = 250;
 
     List<Future<Document>> writes = new CopyOnWriteArrayList<>();
     List<Future<Void>> submitted = new ArrayList<>();
     for (int l = 0; l < loops.size(); l++) {
       int loop = l;
-      submitted.add(onContext(loops.get(l), () -> {
+      submitted.add(EventLoops.onContext(loops.get(l), () -> {
         for (int i = 0; i < perLoop; i++) {
           writes.add(store.insert("metrics", loop + "-" + i, new JsonObject().put("i", i)));
         }
         return Future.succeededFuture();
       }));
     }
-    await(Future.all(submitted));
-    await(Future.all(writes));
+    Await.result(Future.all(submitted));
+    Await.result(Future.all(writes));
 
     int total = loops.size() * perLoop;
     // Group commit: one fsync per write would be `total`; waiting writes share the next one.
     assertThat(store.journalSyncs()).isLessThanOrEqualTo(total / 2);
-    await(store.close());
+    Await.result(store.close());
     opened.remove(store);
 
-    List<Document> reopened = await(open().list("metrics"));
+    List<Document> reopened = Await.result(open().list("metrics"));
     assertThat(reopened).hasSize(total);
   }
 
@@ -195,32 +192,32 @@ class FileDocumentStoreTest {
   @Test
   void reopenKeepsDocumentsRevisionsAndInsertionOrder() throws Exception {
     FileDocumentStore store = open();
-    await(store.insert("c", "a", new JsonObject().put("v", "a1")));
-    await(store.insert("c", "b", new JsonObject().put("v", "b1")));
-    await(store.insert("c", "c", new JsonObject().put("v", "c1")));
-    await(store.update("c", "a", new JsonObject().put("v", "a2"), 1));
-    await(store.delete("c", "b"));
-    await(store.insert("c", "b", new JsonObject().put("v", "b2")));
-    await(store.insert("other", "x", new JsonObject().put("text", "line\nbreak \"quoted\" ünïcödé")));
-    List<Document> before = await(store.list("c"));
-    await(store.close());
+    Await.result(store.insert("c", "a", new JsonObject().put("v", "a1")));
+    Await.result(store.insert("c", "b", new JsonObject().put("v", "b1")));
+    Await.result(store.insert("c", "c", new JsonObject().put("v", "c1")));
+    Await.result(store.update("c", "a", new JsonObject().put("v", "a2"), 1));
+    Await.result(store.delete("c", "b"));
+    Await.result(store.insert("c", "b", new JsonObject().put("v", "b2")));
+    Await.result(store.insert("other", "x", new JsonObject().put("text", "line\nbreak \"quoted\" ünïcödé")));
+    List<Document> before = Await.result(store.list("c"));
+    Await.result(store.close());
     opened.remove(store);
 
     FileDocumentStore reopened = open();
 
-    assertThat(await(reopened.list("c"))).isEqualTo(before).extracting(Document::id).containsExactly("a", "c", "b");
-    assertThat(await(reopened.get("c", "a")).revision()).isEqualTo(2);
-    assertThat(await(reopened.get("other", "x")).body().getString("text")).isEqualTo("line\nbreak \"quoted\" ünïcödé");
-    assertThat(await(reopened.update("c", "a", new JsonObject(), 2)).revision()).isEqualTo(3);
+    assertThat(Await.result(reopened.list("c"))).isEqualTo(before).extracting(Document::id).containsExactly("a", "c", "b");
+    assertThat(Await.result(reopened.get("c", "a")).revision()).isEqualTo(2);
+    assertThat(Await.result(reopened.get("other", "x")).body().getString("text")).isEqualTo("line\nbreak \"quoted\" ünïcödé");
+    assertThat(Await.result(reopened.update("c", "a", new JsonObject(), 2)).revision()).isEqualTo(3);
   }
 
   @ParameterizedTest(name = "tail: {0}")
   @ValueSource(strings = {"half-record", "garbage-without-newline", "bad-checksum", "bad-json"})
   void tornLastRecordIsDroppedWithWarningAndStoreKeepsWorking(String tail) throws Exception {
     FileDocumentStore store = open();
-    await(store.insert("c", "kept-1", new JsonObject().put("v", 1)));
-    await(store.insert("c", "kept-2", new JsonObject().put("v", 2)));
-    await(store.close());
+    Await.result(store.insert("c", "kept-1", new JsonObject().put("v", 1)));
+    Await.result(store.insert("c", "kept-2", new JsonObject().put("v", 2)));
+    Await.result(store.close());
     opened.remove(store);
     Path journal = journal();
     long goodLength = Files.size(journal);
@@ -232,23 +229,23 @@ class FileDocumentStoreTest {
     assertThat(warnings).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
         .contains(journal.toAbsolutePath().toString(), "byte offset " + goodLength);
     assertThat(Files.size(journal)).as("truncated to the last good record").isEqualTo(goodLength);
-    assertThat(await(reopened.list("c"))).extracting(Document::id).containsExactly("kept-1", "kept-2");
-    await(reopened.insert("c", "after", new JsonObject()));
-    await(reopened.close());
+    assertThat(Await.result(reopened.list("c"))).extracting(Document::id).containsExactly("kept-1", "kept-2");
+    Await.result(reopened.insert("c", "after", new JsonObject()));
+    Await.result(reopened.close());
     opened.remove(reopened);
 
     List<ILoggingEvent> laterWarnings = captureWarnings(() -> open());
     assertThat(laterWarnings).isEmpty();
-    assertThat(await(opened.get(opened.size() - 1).list("c"))).extracting(Document::id).containsExactly("kept-1", "kept-2", "after");
+    assertThat(Await.result(opened.get(opened.size() - 1).list("c"))).extracting(Document::id).containsExactly("kept-1", "kept-2", "after");
   }
 
   @Test
   void corruptRecordFollowedByValidOnesFailsOpenNamingFileAndOffset() throws Exception {
     FileDocumentStore store = open();
     for (String id : List.of("a", "b", "c")) {
-      await(store.insert("c", id, new JsonObject().put("value", "original")));
+      Await.result(store.insert("c", id, new JsonObject().put("value", "original")));
     }
-    await(store.close());
+    Await.result(store.close());
     opened.remove(store);
     Path journal = journal();
     List<String> lines = Files.readAllLines(journal);
@@ -258,7 +255,7 @@ class FileDocumentStoreTest {
     long size = Files.size(journal);
 
     for (int attempt = 0; attempt < 2; attempt++) {
-      Throwable failure = failureOf(FileDocumentStore.open(vertx, dataDir));
+      Throwable failure = Await.cause(FileDocumentStore.open(vertx, dataDir));
       assertThat(failure).isInstanceOfSatisfying(Codex32Exception.class, e -> assertThat(e.code()).isEqualTo("store_corrupted"))
           .hasMessageContaining(journal.toAbsolutePath().toString())
           .hasMessageContaining("byte offset " + secondOffset);
@@ -272,29 +269,29 @@ class FileDocumentStoreTest {
   void compactionShrinksTheJournalAndKeepsDocumentsRevisionsAndOrder() throws Exception {
     FileDocumentStore store = open(new FileDocumentStore.Options(10));
     for (String id : List.of("a", "b", "c", "d")) {
-      await(store.insert("c", id, new JsonObject().put("id", id)));
+      Await.result(store.insert("c", id, new JsonObject().put("id", id)));
     }
     for (int i = 0; i < 200; i++) {
-      await(store.update("c", "b", new JsonObject().put("i", i), -1));
+      Await.result(store.update("c", "b", new JsonObject().put("i", i), -1));
     }
-    await(store.delete("c", "c"));
-    await(store.insert("c", "c", new JsonObject().put("again", true)));
-    await(store.close());
+    Await.result(store.delete("c", "c"));
+    Await.result(store.insert("c", "c", new JsonObject().put("again", true)));
+    Await.result(store.close());
     opened.remove(store);
 
     // 206 writes went in; compaction keeps the journal within 2 x 4 live documents + 10.
     assertThat(Files.readAllLines(journal())).hasSizeLessThanOrEqualTo(2 * 4 + 10);
     FileDocumentStore reopened = open();
-    assertThat(await(reopened.list("c"))).extracting(Document::id).containsExactly("a", "b", "d", "c");
-    assertThat(await(reopened.get("c", "b"))).isEqualTo(new Document("b", 201, new JsonObject().put("i", 199)));
-    assertThat(await(reopened.get("c", "a")).revision()).isEqualTo(1);
+    assertThat(Await.result(reopened.list("c"))).extracting(Document::id).containsExactly("a", "b", "d", "c");
+    assertThat(Await.result(reopened.get("c", "b"))).isEqualTo(new Document("b", 201, new JsonObject().put("i", 199)));
+    assertThat(Await.result(reopened.get("c", "a")).revision()).isEqualTo(1);
   }
 
   @Test
   void leftoverTmpFromInterruptedCompactionIsDeletedAndIgnored() throws Exception {
     FileDocumentStore store = open();
-    await(store.insert("c", "a", new JsonObject().put("v", 1)));
-    await(store.close());
+    Await.result(store.insert("c", "a", new JsonObject().put("v", 1)));
+    Await.result(store.close());
     opened.remove(store);
     Path tmp = journal().resolveSibling("journal.tmp");
     Files.writeString(tmp, "00000000 {\"op\":\"put\",\"c\":\"c\",\"id\":\"half-writ");
@@ -302,7 +299,7 @@ class FileDocumentStoreTest {
     FileDocumentStore reopened = open();
 
     assertThat(tmp).doesNotExist();
-    assertThat(await(reopened.list("c"))).containsExactly(new Document("a", 1, new JsonObject().put("v", 1)));
+    assertThat(Await.result(reopened.list("c"))).containsExactly(new Document("a", 1, new JsonObject().put("v", 1)));
   }
 
   // ---- exclusive lock ----
@@ -310,17 +307,17 @@ class FileDocumentStoreTest {
   @Test
   void secondOpenerInSameProcessIsRefusedUntilFirstCloses() throws Exception {
     FileDocumentStore first = open();
-    await(first.insert("c", "a", new JsonObject()));
+    Await.result(first.insert("c", "a", new JsonObject()));
 
-    Throwable refused = failureOf(FileDocumentStore.open(vertx, dataDir));
+    Throwable refused = Await.cause(FileDocumentStore.open(vertx, dataDir));
     assertThat(refused).isInstanceOf(DataDirLockedException.class)
         .hasMessageContaining(dataDir.toAbsolutePath().toString())
         .hasMessageContaining("pid " + ProcessHandle.current().pid());
-    assertThat(await(first.insert("c", "b", new JsonObject())).revision()).as("first opener unaffected").isEqualTo(1);
+    assertThat(Await.result(first.insert("c", "b", new JsonObject())).revision()).as("first opener unaffected").isEqualTo(1);
 
-    await(first.close());
+    Await.result(first.close());
     opened.remove(first);
-    assertThat(await(open().list("c"))).hasSize(2);
+    assertThat(Await.result(open().list("c"))).hasSize(2);
   }
 
   @Test
@@ -332,7 +329,7 @@ class FileDocumentStoreTest {
     assertThat(whileHeld.exitCode()).as(whileHeld.describe(stderr)).isEqualTo(LockProbeMain.EXIT_LOCKED);
     assertThat(whileHeld.output()).contains("LOCKED", dataDir.toAbsolutePath().toString(), "pid " + ProcessHandle.current().pid());
 
-    await(store.close());
+    Await.result(store.close());
     opened.remove(store);
     ProbeResult afterClose = runLockProbe(stderr);
     assertThat(afterClose.exitCode()).as(afterClose.describe(stderr)).isZero();
@@ -374,7 +371,7 @@ class FileDocumentStoreTest {
       }
     }
 
-    Set<String> stored = await(open().list(AckingWriterMain.COLLECTION)).stream().map(Document::id).collect(Collectors.toSet());
+    Set<String> stored = Await.result(open().list(AckingWriterMain.COLLECTION)).stream().map(Document::id).collect(Collectors.toSet());
     assertThat(stored).as("seed %d", seed).containsAll(acknowledged);
   }
 
@@ -385,13 +382,9 @@ class FileDocumentStoreTest {
   }
 
   private FileDocumentStore open(FileDocumentStore.Options options) {
-    try {
-      FileDocumentStore store = await(FileDocumentStore.open(vertx, dataDir, options));
-      opened.add(store);
-      return store;
-    } catch (Exception e) {
-      throw new AssertionError("open failed", e);
-    }
+    FileDocumentStore store = Await.result(FileDocumentStore.open(vertx, dataDir, options));
+    opened.add(store);
+    return store;
   }
 
   private Path journal() {
@@ -436,32 +429,6 @@ class FileDocumentStoreTest {
     return appender.list.stream().filter(e -> e.getLevel().isGreaterOrEqual(Level.WARN)).collect(Collectors.toList());
   }
 
-  private List<Context> eventLoops(int count) throws Exception {
-    List<Context> contexts = new CopyOnWriteArrayList<>();
-    await(vertx.deployVerticle(() -> new VerticleBase() {
-      @Override
-      public Future<?> start() {
-        contexts.add(context);
-        return Future.succeededFuture();
-      }
-    }, new DeploymentOptions().setInstances(count)));
-    assertThat(new HashSet<>(contexts)).as("distinct event loops").hasSize(count);
-    return contexts;
-  }
-
-  /** Runs {@code action} on {@code context}; the result fails if the store completed it on any other context. */
-  private static <T> Future<T> onContext(Context context, Supplier<Future<T>> action) {
-    Promise<T> result = Promise.promise();
-    context.runOnContext(v -> action.get().onComplete(ar -> {
-      if (Vertx.currentContext() != context) {
-        result.fail(new AssertionError("completed on " + Vertx.currentContext() + " instead of the caller's " + context));
-      } else {
-        result.handle(ar);
-      }
-    }));
-    return result.future();
-  }
-
   private record ProbeResult(int exitCode, String output) {
     String describe(Path stderr) {
       try {
@@ -484,31 +451,8 @@ class FileDocumentStoreTest {
   }
 
   private static void assertFailure(Future<?> future, int status, String code) {
-    assertThat(failureOf(future)).isInstanceOfSatisfying(Codex32Exception.class, e -> {
-      assertThat(e.status()).isEqualTo(status);
-      assertThat(e.code()).isEqualTo(code);
-    });
-  }
-
-  private static Throwable failureOf(Future<?> future) {
-    try {
-      future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      return e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("no outcome within 10 s", e);
-    }
-    throw new AssertionError("expected a failure but the future succeeded");
-  }
-
-  static <T> T await(Future<T> future) throws Exception {
-    try {
-      return future.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof Exception cause) {
-        throw cause;
-      }
-      throw e;
-    }
+    Codex32Exception e = Await.failure(future);
+    assertThat(e.status()).isEqualTo(status);
+    assertThat(e.code()).isEqualTo(code);
   }
 }
