@@ -1,0 +1,4 @@
+import os
+
+for name in sorted(os.environ):
+    print(name + "=" + os.environ[name])
