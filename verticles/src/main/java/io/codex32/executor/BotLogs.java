@@ -70,6 +70,7 @@ public final class BotLogs {
   /** Used by the poller thread only. */
   private final ByteBuffer readBuffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
   private volatile boolean closed;
+  private volatile long passes;
 
   public BotLogs(Vertx vertx, BotPaths paths, LogLimits limits) {
     this.vertx = vertx;
@@ -171,6 +172,11 @@ public final class BotLogs {
     poller.shutdown();
   }
 
+  /** Passes over all followed files completed so far (lets tests wait for "nothing more happened"). */
+  long passes() {
+    return passes;
+  }
+
   private void requireOpen() {
     if (closed) {
       throw new IllegalStateException("bot logs are closed");
@@ -213,6 +219,7 @@ public final class BotLogs {
     } catch (RuntimeException e) {
       LOG.error("bot log pass failed", e); // a scheduled task that throws is never run again: keep the loop alive
     } finally {
+      passes++;
       schedulePass(busy ? BUSY_REPOLL_MS : limits.pollIntervalMs());
     }
   }

@@ -62,8 +62,8 @@ final class LogFileTail {
 
   /**
    * Reads what was appended since the last pass into {@code sink} and rotates the file when it has
-   * reached {@link LogLimits#rotateAtBytes()}. Returns true when the file is being written faster
-   * than one pass keeps up with (read cap reached, or rotated), so the caller should look again soon.
+   * reached {@link LogLimits#rotateAtBytes()}. Returns true when the file is written fast (read cap
+   * reached, grown by more than 1/8 of the cap, or rotated), so the caller should look again soon.
    */
   boolean poll(ByteBuffer buffer, Consumer<RawLine> sink) throws IOException {
     long size;
@@ -76,16 +76,19 @@ final class LogFileTail {
     if (size < offset) {
       offset = 0; // truncated by someone else: what is there now is new
     }
+    long start = offset;
     long budgetEnd = offset + readCap;
-    boolean behind = false;
     if (size > offset) {
-      behind = read(buffer, Math.min(size, budgetEnd), sink) < size;
+      read(buffer, Math.min(size, budgetEnd), sink);
     }
+    // grew by more than the headroom between rotation start and cap: at this rate the next regular
+    // pass could find it far past the cap, so look again soon
+    boolean fast = offset < size || offset - start > limits.maxFileBytes() - limits.rotateAtBytes();
     if (size >= limits.rotateAtBytes()) {
       rotate(buffer, budgetEnd, sink);
       return true;
     }
-    return behind;
+    return fast;
   }
 
   /** Reads to the current end once more and emits a partial last line: the writer is done. */
