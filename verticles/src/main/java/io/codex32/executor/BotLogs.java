@@ -38,11 +38,12 @@ import org.slf4j.LoggerFactory;
  * {@link #follow} with {@code fromEnd}, which reads the two file sizes on the caller's thread (two
  * stats, microseconds) so that "skip what is there" means what was there at the call.
  *
- * <p>Flood control: a pass reads at most {@code max(maxFileBytes, 1 MiB)} per file, decodes only
- * the lines that can still reach the ring ({@link LogLimits#ringLines()}), and publishes at most
- * {@value #PUBLISHED_LINES_PER_SECOND} lines per second per bot (token bucket, one second burst),
- * the newest first choice: under a flood the bus gets the latest lines and the rest are counted in
- * {@link LogStats#dropped()}. Every line read gets a seq, so readers see gaps.
+ * <p>Flood control: a pass reads at most {@code max(4 × maxFileBytes, 4 MiB)} per file, decodes
+ * only the lines that can still reach the ring ({@link LogLimits#ringLines()}), and publishes at
+ * most {@value #PUBLISHED_LINES_PER_SECOND} lines per second per bot (token bucket, one second
+ * burst), choosing the newest lines of the pass: under a flood the bus gets the latest lines and
+ * the rest are counted in {@link LogStats#dropped()}. Every line read gets a seq, so readers see
+ * the gaps.
  *
  * <p>Disk cap (copytruncate): a file that reached 7/8 of {@link LogLimits#maxFileBytes()} is copied
  * to {@code .1} (older generations shift up to {@link LogLimits#keptGenerations()}, the oldest is
