@@ -2,12 +2,16 @@ package io.codex32.edge;
 
 import io.codex32.config.ConfigException;
 import io.codex32.config.EdgeNodeConfig;
+import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.ExecutorVerticle;
 import io.codex32.metrics.VertxFactory;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.micrometer.PrometheusScrapingHandler;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -15,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar codex32-edge-node.jar [--conf FILE]}: an edge node. In this release it serves
- * {@code /health} and Prometheus {@code /metrics}; executor, GPIO and voice verticles join it in later releases.
+ * {@code /health} and Prometheus {@code /metrics} and runs the executor of its node, which supervises
+ * the bots it finds running from an earlier start; commands reach it once clustering lands.
  */
 public final class EdgeNodeMain {
 
@@ -45,6 +50,12 @@ public final class EdgeNodeMain {
           .listen(config.http().port(), config.http().host())
           .await(1, TimeUnit.MINUTES)
           .actualPort();
+      // Without a private key the node cannot issue bot tokens; its bots get none until clustering brings them.
+      ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
+          ExecutorSettings.DEFAULT_SEARCH_PATH, null, null, config.executor().sampleIntervalMs());
+      ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC())
+          .compose(vertx::deployVerticle)
+          .await(1, TimeUnit.MINUTES);
       log.info("Codex-32 edge node '{}' listening on port {}", config.nodeId(), port);
       System.out.println("Codex-32 edge node '" + config.nodeId() + "' is up on port " + port);
     } catch (Exception e) {

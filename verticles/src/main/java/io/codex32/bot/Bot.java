@@ -47,11 +47,16 @@ public record Bot(BotSpec spec, DesiredState desiredState, BotStatus status, lon
         revision);
   }
 
+  public Bot withStatus(BotStatus newStatus, long version, String why, Instant now) {
+    return new Bot(spec, desiredState, newStatus, version, why, createdAt, now, revision);
+  }
+
   /**
-   * The API view: the spec's fields at top level plus desired state and live status fields. Live
-   * process fields (pid, cpu, memory, uptime) are null until an executor reports them.
+   * The API view: the spec's fields at top level, desired state, status, and the process fields
+   * the executor reported ({@code live}: pid, uptime_seconds, cpu_load, memory_usage_mb, restarts,
+   * exit_code, ...; empty when nothing is known).
    */
-  public JsonObject toApiJson() {
+  public JsonObject toApiJson(JsonObject live) {
     return spec.toJson()
         .put("desired_state", desiredState.wireName())
         .put("status", status.wireName())
@@ -64,6 +69,7 @@ public record Bot(BotSpec spec, DesiredState desiredState, BotStatus status, lon
         .put("memory_usage_mb", null)
         .put("restarts", 0)
         .put("exit_code", null)
+        .mergeIn(live)
         .put("created_at", createdAt.toString())
         .put("last_updated", updatedAt.toString())
         .put("revision", revision);

@@ -10,7 +10,7 @@ public final class Addresses {
   private Addresses() {
   }
 
-  /** Request/reply address of a node's executor: start, stop, restart, sync-specs. */
+  /** Request/reply address of a node's executor: start, stop, restart, remove, logs, metrics. */
   public static String executor(String nodeId) {
     return PREFIX + "node." + nodeId + ".executor";
   }

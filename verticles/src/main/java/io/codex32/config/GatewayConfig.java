@@ -12,7 +12,7 @@ import java.util.Map;
  * {@link ConfigException} naming the key.
  */
 public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
-    ClusterConfig cluster, String nodeId, String adminPassword, List<String> allowedCommands, AuthConfig auth) {
+    ClusterConfig cluster, String nodeId, String adminPassword, ExecutorConfig executor, AuthConfig auth) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -47,7 +47,7 @@ public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKi
         ClusterConfig.from(s),
         s.slug("node.id"),
         adminPassword,
-        s.list("executor.allowed_commands"),
+        ExecutorConfig.from(s),
         AuthConfig.from(s));
   }
 }

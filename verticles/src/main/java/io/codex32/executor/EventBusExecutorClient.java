@@ -7,11 +7,14 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
 
 /** Sends executor commands as request/reply on the event bus, local or clustered alike. */
 public final class EventBusExecutorClient implements ExecutorClient {
 
-  private static final long TIMEOUT_MS = 5_000;
+  /** Long enough for a stop that waits out a bot's grace period before SIGKILL. */
+  private static final long TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
 
@@ -21,22 +24,41 @@ public final class EventBusExecutorClient implements ExecutorClient {
 
   @Override
   public Future<Boolean> send(String nodeId, ExecutorCommand command) {
-    return vertx.eventBus()
-        .request(Addresses.executor(nodeId), command.toJson(), new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+    return request(nodeId, command.toJson())
         .map(reply -> true)
-        .recover(this::translate);
+        .recover(failure -> failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
+            ? Future.succeededFuture(false) : Future.failedFuture(translate(nodeId, failure)));
   }
 
-  private Future<Boolean> translate(Throwable failure) {
-    if (failure instanceof ReplyException reply) {
-      if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
-        return Future.succeededFuture(false);
-      }
-      if (reply.failureType() == ReplyFailure.TIMEOUT) {
-        return Future.failedFuture(Codex32Exception.unavailable("executor_timeout", "the node's executor did not answer in time", reply));
-      }
-      return Future.failedFuture(Codex32Exception.unprocessable("executor_refused", reply.getMessage()));
+  @Override
+  public Future<JsonObject> query(String nodeId, JsonObject request) {
+    return request(nodeId, request).recover(failure -> Future.failedFuture(translate(nodeId, failure)));
+  }
+
+  private Future<JsonObject> request(String nodeId, JsonObject body) {
+    return vertx.eventBus().<JsonObject>request(Addresses.executor(nodeId), body, new DeliveryOptions().setSendTimeout(TIMEOUT_MS))
+        .map(reply -> reply.body());
+  }
+
+  /** The executor fails a request with the HTTP-like status and {@code {"code","message"}}. */
+  private static Throwable translate(String nodeId, Throwable failure) {
+    if (!(failure instanceof ReplyException reply)) {
+      return failure;
     }
-    return Future.failedFuture(failure);
+    return switch (reply.failureType()) {
+      case NO_HANDLERS -> Codex32Exception.unavailable("node_unavailable", "node '" + nodeId + "' has no executor running", reply);
+      case TIMEOUT -> Codex32Exception.unavailable("executor_timeout", "the executor of node '" + nodeId + "' did not answer in time",
+          reply);
+      default -> fromExecutor(reply);
+    };
+  }
+
+  private static Codex32Exception fromExecutor(ReplyException reply) {
+    try {
+      JsonObject error = new JsonObject(String.valueOf(reply.getMessage()));
+      return new Codex32Exception(reply.failureCode(), error.getString("code", "executor_refused"), error.getString("message", ""));
+    } catch (DecodeException e) {
+      return Codex32Exception.unprocessable("executor_refused", String.valueOf(reply.getMessage()));
+    }
   }
 }

@@ -25,6 +25,8 @@ import java.util.function.Function;
 final class ApiOperations {
 
   private static final int DEFAULT_LIMIT = 50;
+  private static final int DEFAULT_LOG_LINES = 100;
+  private static final int DEFAULT_METRIC_SAMPLES = 300;
 
   private final ApiServices s;
 
@@ -43,9 +45,13 @@ final class ApiOperations {
         Map.entry("getBot", this::getBot),
         Map.entry("updateBot", this::updateBot),
         Map.entry("deleteBot", this::deleteBot),
-        Map.entry("startBot", call -> s.bots().start(call.path("id")).map(ApiOperations::accepted)),
-        Map.entry("stopBot", call -> s.bots().stop(call.path("id")).map(ApiOperations::accepted)),
-        Map.entry("restartBot", call -> s.bots().restart(call.path("id")).map(ApiOperations::accepted)),
+        Map.entry("startBot", call -> s.bots().start(call.path("id")).map(this::accepted)),
+        Map.entry("stopBot", call -> s.bots().stop(call.path("id")).map(this::accepted)),
+        Map.entry("restartBot", call -> s.bots().restart(call.path("id")).map(this::accepted)),
+        Map.entry("getBotLogs", call -> s.bots().logs(call.path("id"), call.queryInt("tail", DEFAULT_LOG_LINES), call.query("since"))
+            .map(ApiResult::ok)),
+        Map.entry("getBotMetrics", call -> s.bots().metrics(call.path("id"), call.queryInt("limit", DEFAULT_METRIC_SAMPLES))
+            .map(ApiResult::ok)),
         Map.entry("listUsers", call -> s.users().list().map(users -> ApiResult.ok(items(users, User::toJson)))),
         Map.entry("createUser", this::createUser),
         Map.entry("getUser", call -> s.users().get(call.path("username")).map(u -> ApiResult.ok(u.toJson()))),
@@ -91,17 +97,17 @@ final class ApiOperations {
 
   private Future<ApiResult> createBot(ApiCall call) {
     return s.bots().create(call.body())
-        .map(bot -> ApiResult.created(bot.toApiJson(), "/api/v1/bots/" + bot.id()).withHeader("ETag", etag(bot)));
+        .map(bot -> ApiResult.created(s.bots().view(bot), "/api/v1/bots/" + bot.id()).withHeader("ETag", etag(bot)));
   }
 
   private Future<ApiResult> getBot(ApiCall call) {
-    return s.bots().get(call.path("id")).map(bot -> ApiResult.ok(bot.toApiJson()).withHeader("ETag", etag(bot)));
+    return s.bots().get(call.path("id")).map(bot -> ApiResult.ok(s.bots().view(bot)).withHeader("ETag", etag(bot)));
   }
 
   private Future<ApiResult> updateBot(ApiCall call) {
     long expected = parseEtag(call.header("If-Match"));
     return s.bots().patch(call.path("id"), call.body(), expected)
-        .map(bot -> ApiResult.ok(bot.toApiJson()).withHeader("ETag", etag(bot)));
+        .map(bot -> ApiResult.ok(s.bots().view(bot)).withHeader("ETag", etag(bot)));
   }
 
   private Future<ApiResult> deleteBot(ApiCall call) {
@@ -133,8 +139,8 @@ final class ApiOperations {
     return s.audit().list(query).map(ApiResult::ok);
   }
 
-  private static ApiResult accepted(Bot bot) {
-    return ApiResult.accepted(bot.toApiJson());
+  private ApiResult accepted(Bot bot) {
+    return ApiResult.accepted(s.bots().view(bot));
   }
 
   private static <T> JsonObject items(List<T> list, Function<T, JsonObject> toJson) {

@@ -4,9 +4,12 @@ import io.codex32.audit.AuditLog;
 import io.codex32.config.AuthConfig;
 import io.codex32.config.GatewayConfig;
 import io.codex32.executor.EventBusExecutorClient;
+import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.ExecutorVerticle;
 import io.codex32.http.ApiContract;
 import io.codex32.http.ApiServices;
 import io.codex32.http.HttpApiVerticle;
+import io.codex32.live.LiveBotStates;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
 import io.codex32.security.JwtKeys;
@@ -16,6 +19,7 @@ import io.codex32.security.TokenService;
 import io.codex32.security.UserService;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.FileDocumentStore;
+import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotService;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -28,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 /**
  * Assembles and starts the gateway on a Vert.x instance: store, security, audit, bot service and
@@ -35,6 +40,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class GatewayRuntime {
 
+  /** Bot tokens outlive any single run of a bot; a restart issues a fresh one. */
+  private static final long BOT_TOKEN_TTL_S = 30L * 86_400;
   /** Expired refresh tokens are dropped this often. */
   private static final long PURGE_INTERVAL_MS = 3_600_000;
 
@@ -72,13 +79,18 @@ public final class GatewayRuntime {
     TokenService tokens = new TokenService(vertx, keys, store, users, clock, auth.accessTokenTtlSeconds(), auth.refreshTokenTtlSeconds());
     ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
     LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
-    ApiServices services = new ApiServices(config.http(), store,
-        new BotService(store, new EventBusExecutorClient(vertx), clock),
+    LiveBotStates live = new LiveBotStates(clock);
+    BotService bots = new BotService(store, new EventBusExecutorClient(vertx), live, clock);
+    ApiServices services = new ApiServices(config.http(), store, bots,
         new AuthService(users, tokens, apiKeys, throttle), users, apiKeys, new AuditLog(store, clock));
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
-        .compose(generated -> deployHttp(vertx, services, config)
+        .compose(generated -> new BotEventsListener(bots, live).register(vertx)
+            .compose(listening -> deployHttp(vertx, services, config))
+            .compose(port -> deployExecutor(vertx, config, port, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
+                .compose(v -> bots.reconcile(config.nodeId()))
+                .map(port))
             .compose(port -> writePorts(vertx, config.dataDir(), port).map(port))
             .map(port -> new GatewayRuntime(vertx, store, port, generated, purgeTimer)))
         .onFailure(failure -> vertx.cancelTimer(purgeTimer));
@@ -98,6 +110,14 @@ public final class GatewayRuntime {
           return verticle;
         }, new DeploymentOptions().setInstances(config.http().effectiveInstances())))
         .map(id -> instances.get(0).actualPort());
+  }
+
+  /** The single-node default: this process also runs the executor of its own node. */
+  private static Future<String> deployExecutor(Vertx vertx, GatewayConfig config, int httpPort,
+      Function<String, Future<String>> botTokens, Clock clock) {
+    ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
+        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + httpPort, null, config.executor().sampleIntervalMs());
+    return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
   }
 
   private static Future<Void> writePorts(Vertx vertx, Path dataDir, int httpPort) {

@@ -16,6 +16,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,6 +34,8 @@ public final class TokenService {
   public static final String FAMILIES = "token_families";
   /** Tolerated clock skew between the gateway that signs and a node that verifies. */
   public static final long LEEWAY_SECONDS = 5;
+  /** Tokens whose signature is remembered; when full, the memory starts over. */
+  private static final int VERIFIED_CACHE_SIZE = 10_000;
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenService.class);
   private static final int REFRESH_TOKEN_BYTES = 32;
@@ -46,6 +50,8 @@ public final class TokenService {
   private final long accessTtlSeconds;
   private final long refreshTtlSeconds;
   private final JWTAuth jwt;
+
+  private final Map<String, Boolean> verifiedSignatures = new ConcurrentHashMap<>();
 
   public TokenService(Vertx vertx, JwtKeys keys, DocumentStore store, UserService users, Clock clock,
       long accessTtlSeconds, long refreshTtlSeconds) {
@@ -134,9 +140,7 @@ public final class TokenService {
     if (parts.length != 3 || !ALGORITHM.equals(segment(parts[0]).getString("alg"))) {
       return Future.failedFuture(invalidToken());
     }
-    return Future.<Void>succeededFuture()
-        .compose(v -> jwt.authenticate(new TokenCredentials(token)))
-        .recover(e -> Future.failedFuture(invalidToken()))
+    return verifySignature(token)
         .compose(verified -> claimsOf(segment(parts[1])))
         .compose(this::requireLiveFamily)
         .compose(this::currentPrincipal);
@@ -203,6 +207,26 @@ public final class TokenService {
         .map(access -> new TokenPair(access, refreshToken, accessTtlSeconds));
   }
 
+  /**
+   * A token that names one bot, handed to its process as {@code CODEX32_BOT_TOKEN} so it can report
+   * about itself. It has no login family, so it is never accepted as a user's access token.
+   */
+  public Future<String> issueBotToken(String botId, long ttlSeconds) {
+    if (!keys.canSign()) {
+      return Future.succeededFuture(null);
+    }
+    Instant now = clock.instant();
+    JsonObject claims = new JsonObject()
+        .put("sub", "bot:" + botId)
+        .put("bot", botId)
+        .put("typ", "bot")
+        .put("jti", Secrets.randomHex(16))
+        .put("iss", ISSUER)
+        .put("iat", now.getEpochSecond())
+        .put("exp", now.getEpochSecond() + ttlSeconds);
+    return vertx.executeBlocking(() -> jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true)), false);
+  }
+
   private String sign(User user, String family, Instant now) {
     JsonObject claims = new JsonObject()
         .put("sub", user.username())
@@ -214,6 +238,28 @@ public final class TokenService {
         .put("exp", now.getEpochSecond() + accessTtlSeconds);
     // noTimestamp: iat and exp above come from the injected clock, not the library's System clock
     return jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true));
+  }
+
+  /**
+   * ECDSA verification costs about a millisecond of CPU; a client sends the same token with every
+   * request until it expires, so a token whose signature checked out once is remembered (by its
+   * exact text: any altered token is a different key and is verified afresh). Expiry, revocation
+   * and the user's state are still checked on every request.
+   */
+  private Future<Void> verifySignature(String token) {
+    if (verifiedSignatures.containsKey(token)) {
+      return Future.succeededFuture();
+    }
+    return Future.<Void>succeededFuture()
+        .compose(v -> jwt.authenticate(new TokenCredentials(token)))
+        .recover(e -> Future.failedFuture(invalidToken()))
+        .map(verified -> {
+          if (verifiedSignatures.size() >= VERIFIED_CACHE_SIZE) {
+            verifiedSignatures.clear();
+          }
+          verifiedSignatures.put(token, Boolean.TRUE);
+          return null;
+        });
   }
 
   private Future<AccessClaims> claimsOf(JsonObject payload) {

@@ -9,6 +9,7 @@ import io.codex32.error.Codex32Exception;
 import io.codex32.executor.ExecutorClient;
 import io.codex32.executor.ExecutorCommand;
 import io.codex32.executor.ExecutorCommand.Action;
+import io.codex32.live.LiveBotStates;
 import io.codex32.store.Document;
 import io.codex32.store.DocumentStore;
 import io.vertx.core.Future;
@@ -18,6 +19,8 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's side of bot management: specs and desired state live in the store; commands go to
@@ -27,14 +30,24 @@ public final class BotService {
 
   public static final String COLLECTION = "bots";
 
+  private static final Logger LOG = LoggerFactory.getLogger(BotService.class);
+  private static final int STATUS_WRITE_ATTEMPTS = 3;
+
   private final DocumentStore store;
   private final ExecutorClient executors;
+  private final LiveBotStates live;
   private final Clock clock;
 
-  public BotService(DocumentStore store, ExecutorClient executors, Clock clock) {
+  public BotService(DocumentStore store, ExecutorClient executors, LiveBotStates live, Clock clock) {
     this.store = store;
     this.executors = executors;
+    this.live = live;
     this.clock = clock;
+  }
+
+  /** The API view of a bot: stored spec and status plus the live process fields. */
+  public JsonObject view(Bot bot) {
+    return bot.toApiJson(live.view(bot.id()));
   }
 
   public Future<Bot> create(JsonObject specJson) {
@@ -61,7 +74,7 @@ public final class BotService {
       List<Bot> matching = docs.stream().map(BotService::toBot).filter(query::matches)
           .sorted(Comparator.comparing(Bot::id)).toList();
       JsonArray items = new JsonArray();
-      matching.stream().skip(query.offset()).limit(query.limit()).forEach(bot -> items.add(bot.toApiJson()));
+      matching.stream().skip(query.offset()).limit(query.limit()).forEach(bot -> items.add(view(bot)));
       return new JsonObject().put("items", items).put("total", matching.size())
           .put("offset", query.offset()).put("limit", query.limit());
     });
@@ -94,7 +107,7 @@ public final class BotService {
             + " with desired state " + bot.desiredState().wireName() + "; stop it first or delete with ?force=true"));
       }
       Future<Boolean> removed = mayRun ? tell(bot, Action.REMOVE) : Future.succeededFuture(false);
-      return removed.compose(delivered -> store.delete(COLLECTION, id)).mapEmpty();
+      return removed.compose(delivered -> store.delete(COLLECTION, id)).onSuccess(deleted -> live.forget(id)).mapEmpty();
     });
   }
 
@@ -110,10 +123,79 @@ public final class BotService {
     return changeDesired(id, DesiredState.RUNNING, Action.RESTART);
   }
 
+  /** The newest lines the bot wrote, from its node's executor. */
+  public Future<JsonObject> logs(String id, int tail, String since) {
+    return get(id).compose(bot -> executors.query(nodeOf(bot), new JsonObject().put("action", "logs").put("bot_id", id)
+        .put("tail", tail).put("since", since)));
+  }
+
+  /** The bot's recent CPU and memory samples, from its node's executor. */
+  public Future<JsonObject> metrics(String id, int limit) {
+    return get(id).compose(bot -> executors.query(nodeOf(bot), new JsonObject().put("action", "metrics").put("bot_id", id)
+        .put("limit", limit)));
+  }
+
+  /**
+   * Stores a status reported by an executor unless a newer one is stored already (events may
+   * arrive out of order); retried when a concurrent write to the bot intervenes.
+   */
+  public Future<Void> applyStatus(String id, BotStatus status, long version, String reason) {
+    return applyStatus(id, status, version, reason, STATUS_WRITE_ATTEMPTS);
+  }
+
+  private Future<Void> applyStatus(String id, BotStatus status, long version, String reason, int attempts) {
+    return store.get(COLLECTION, id).compose(doc -> {
+      if (doc == null) {
+        return Future.succeededFuture();
+      }
+      Bot bot = toBot(doc);
+      if (bot.statusVersion() >= version) {
+        return Future.succeededFuture();
+      }
+      return save(bot.withStatus(status, version, reason, clock.instant())).<Void>mapEmpty()
+          .recover(failure -> attempts > 1 && isRevisionConflict(failure)
+              ? applyStatus(id, status, version, reason, attempts - 1) : Future.failedFuture(failure));
+    });
+  }
+
+  /**
+   * Re-sends every bot's desired state to the node's executor, e.g. when the executor (re)starts.
+   * A bot the executor refuses (say, its command is no longer allowed) is reported by its status
+   * and does not keep the others from starting.
+   */
+  public Future<Void> reconcile(String nodeId) {
+    return store.list(COLLECTION).compose(docs -> Future.join(docs.stream().map(BotService::toBot)
+        .filter(bot -> nodeId.equals(bot.spec().placement().node()))
+        .map(bot -> tell(bot, bot.desiredState() == DesiredState.RUNNING ? Action.START : Action.STOP)
+            .recover(failure -> {
+              LOG.warn("bot {} could not be brought to its desired state: {}", bot.id(), failure.getMessage());
+              return Future.succeededFuture(false);
+            }))
+        .toList())).mapEmpty();
+  }
+
+  private static String nodeOf(Bot bot) {
+    String node = bot.spec().placement().node();
+    if (node == null) {
+      throw Codex32Exception.conflict("unschedulable", "bot '" + bot.id() + "' is not placed on a node");
+    }
+    return node;
+  }
+
   private Future<Bot> changeDesired(String id, DesiredState desired, Action action) {
+    return saveDesired(id, desired, STATUS_WRITE_ATTEMPTS).compose(saved -> tell(saved, action).map(saved));
+  }
+
+  /** Status events from the executor may land between read and write: re-read and try again. */
+  private Future<Bot> saveDesired(String id, DesiredState desired, int attempts) {
     return get(id)
         .compose(bot -> save(bot.withDesiredState(desired, clock.instant())))
-        .compose(saved -> tell(saved, action).map(saved));
+        .recover(failure -> attempts > 1 && isRevisionConflict(failure)
+            ? saveDesired(id, desired, attempts - 1) : Future.failedFuture(failure));
+  }
+
+  private static boolean isRevisionConflict(Throwable failure) {
+    return failure instanceof Codex32Exception e && "revision_conflict".equals(e.code());
   }
 
   /** Sends the command to the bot's node; a node without an executor picks the desired state up later. */

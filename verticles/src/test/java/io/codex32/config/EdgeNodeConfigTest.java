@@ -29,7 +29,7 @@ class EdgeNodeConfigTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("./data-edge"));
     assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 0));
     assertThat(config.nodeId()).isEqualTo("local");
-    assertThat(config.allowedCommands()).isEmpty();
+    assertThat(config.executor().allowedCommands()).isEmpty();
   }
 
   @Test
@@ -42,7 +42,7 @@ class EdgeNodeConfigTest {
 
     assertThat(config.nodeId()).isEqualTo("pi-kitchen");
     assertThat(config.http().port()).isEqualTo(9001);
-    assertThat(config.allowedCommands()).containsExactly("python3", "node");
+    assertThat(config.executor().allowedCommands()).containsExactly("python3", "node");
   }
 
   @Test

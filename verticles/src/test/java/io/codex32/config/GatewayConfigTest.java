@@ -38,7 +38,7 @@ class GatewayConfigTest {
     assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 5701));
     assertThat(config.nodeId()).isEqualTo("local");
     assertThat(config.adminPassword()).isNull();
-    assertThat(config.allowedCommands()).isEmpty();
+    assertThat(config.executor().allowedCommands()).isEmpty();
     assertThat(config.auth()).isEqualTo(new AuthConfig(900, 604_800, null, null, 11, 5, 300));
   }
 
@@ -233,14 +233,14 @@ class GatewayConfigTest {
     GatewayConfig config = GatewayConfig.load(List.of(),
         Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", " python3, /usr/bin/node ,,bash "));
 
-    assertThat(config.allowedCommands()).containsExactly("python3", "/usr/bin/node", "bash");
+    assertThat(config.executor().allowedCommands()).containsExactly("python3", "/usr/bin/node", "bash");
   }
 
   @Test
   void blankAllowedCommandsMeanAnEmptyList() {
     GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "  "));
 
-    assertThat(config.allowedCommands()).isEmpty();
+    assertThat(config.executor().allowedCommands()).isEmpty();
   }
 
   @Test

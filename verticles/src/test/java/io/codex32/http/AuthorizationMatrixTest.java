@@ -43,6 +43,8 @@ class AuthorizationMatrixTest {
       startBot       POST   /api/v1/bots/{bot}/start         401       403    ok   ok       ok    403        ok
       stopBot        POST   /api/v1/bots/{bot}/stop          401       403    ok   ok       ok    403        ok
       restartBot     POST   /api/v1/bots/{bot}/restart       401       403    ok   ok       ok    403        ok
+      getBotLogs     GET    /api/v1/bots/{localbot}/logs     401       ok     ok   ok       ok    ok         ok
+      getBotMetrics  GET    /api/v1/bots/{localbot}/metrics  401       ok     ok   ok       ok    ok         ok
       listUsers      GET    /api/v1/users                    401       403    403  403      ok    403        403
       createUser     POST   /api/v1/users                    401       403    403  403      ok    403        403
       getUser        GET    /api/v1/users/{user}             401       403    403  403      ok    403        403
@@ -54,6 +56,12 @@ class AuthorizationMatrixTest {
       listAudit      GET    /api/v1/audit                    401       403    403  403      ok    403        403
       verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403
       """;
+
+  /**
+   * Bots of this test live on a node without an executor, so commands only change the desired state;
+   * reading logs and metrics needs the executor of the gateway's own node.
+   */
+  private static final JsonObject ELSEWHERE = new JsonObject().put("node", "matrix-node");
 
   /** Operations anyone may call (they carry their own credential in the body). */
   private static final Set<String> PUBLIC_OPERATIONS = Set.of("login", "refresh", "logout");
@@ -103,7 +111,9 @@ class AuthorizationMatrixTest {
   void everyRouteAnswersEveryCallerAsTheMatrixSays(String name, Row row, String caller) {
     String path = row.path();
     if (path.contains("{bot}")) {
-      path = path.replace("{bot}", freshBot());
+      path = path.replace("{bot}", freshBot(ELSEWHERE));
+    } else if (path.contains("{localbot}")) {
+      path = path.replace("{localbot}", freshBot(new JsonObject().put("node", "local")));
     } else if (path.contains("{user}")) {
       path = path.replace("{user}", freshUser());
     } else if (path.contains("{key}")) {
@@ -150,7 +160,8 @@ class AuthorizationMatrixTest {
   private static String body(String operationId) {
     int n = SEQUENCE.incrementAndGet();
     return switch (operationId) {
-      case "createBot" -> new JsonObject().put("id", "matrix-new-" + n).put("command", List.of("python3", "bot.py")).encode();
+      case "createBot" -> new JsonObject().put("id", "matrix-new-" + n).put("command", List.of("python3", "bot.py"))
+          .put("placement", ELSEWHERE).encode();
       case "updateBot" -> new JsonObject().put("description", "changed " + n).encode();
       case "createUser" -> new JsonObject().put("username", "new-user-" + n).put("password", "password-" + n).put("role", "viewer")
           .encode();
@@ -160,10 +171,10 @@ class AuthorizationMatrixTest {
     };
   }
 
-  private static String freshBot() {
+  private static String freshBot(JsonObject placement) {
     String id = "matrix-bot-" + SEQUENCE.incrementAndGet();
-    Response created = gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", id).put("command", List.of("python3", "bot.py")),
-        adminToken());
+    Response created = gateway.send("POST", "/api/v1/bots",
+        new JsonObject().put("id", id).put("command", List.of("python3", "bot.py")).put("placement", placement), adminToken());
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return id;
   }

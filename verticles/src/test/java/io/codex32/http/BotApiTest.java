@@ -106,12 +106,13 @@ class BotApiTest {
 
   @Test
   void startStopRestartSetDesiredStateAndReachTheNodesExecutor() throws Exception {
+    // an executor of our own on node pi-3 records what the gateway sends
     LinkedBlockingQueue<JsonObject> received = new LinkedBlockingQueue<>();
-    gateway.vertx().eventBus().<JsonObject>consumer(Addresses.executor("local"), message -> {
+    gateway.vertx().eventBus().<JsonObject>consumer(Addresses.executor("pi-3"), message -> {
       received.add(message.body());
       message.reply(new JsonObject().put("accepted", true));
     }).completion().await(5, TimeUnit.SECONDS);
-    create("controlled", "collector", null);
+    create("controlled", "collector", "pi-3");
 
     Response started = gateway.post("/api/v1/bots/controlled/start", admin);
     assertThat(started.status()).isEqualTo(202);
@@ -138,7 +139,7 @@ class BotApiTest {
 
   @Test
   void deleteIsRefusedWhileMeantToRunUnlessForced() {
-    create("busy", "collector", null);
+    create("busy", "collector", "pi-9");
     gateway.post("/api/v1/bots/busy/start", admin);
     Response refused = gateway.delete("/api/v1/bots/busy", admin);
     assertThat(refused.status()).isEqualTo(409);
@@ -158,7 +159,7 @@ class BotApiTest {
 
   @Test
   void botsSurviveARestartOfTheGateway() {
-    create("durable", "collector", null);
+    create("durable", "collector", "pi-9");
     gateway.post("/api/v1/bots/durable/start", admin);
     gateway.close();
     gateway = TestGateway.start(dataDir);

@@ -111,7 +111,8 @@ class GatewaySurfaceTest {
   @Test
   void mutatingRequestsAndLoginsAreAuditedInAnIntactChain() {
     String admin = gateway.adminToken();
-    gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "audited").put("command", List.of("python3", "a.py")), admin);
+    gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "audited").put("command", List.of("python3", "a.py"))
+        .put("placement", new JsonObject().put("node", "elsewhere")), admin);
     gateway.post("/api/v1/bots/audited/start", admin);
     gateway.attemptLogin("admin", "not-it-at-all");
     String viewer = gateway.tokenFor("auditor-viewer", "viewer");

@@ -82,6 +82,9 @@ class RequestValidationTest {
   void boundsAreEnforced() {
     assertThat(create(bot("too-many-args").put("command", java.util.Collections.nCopies(65, "x"))).status()).isEqualTo(400);
     assertThat(create(bot("bad-env").put("env", new JsonObject().put("1BAD", "x"))).status()).isEqualTo(400);
+    for (String reserved : List.of("PATH", "HOME", "LD_PRELOAD", "CODEX32_BOT_TOKEN")) {
+      assertThat(create(bot("reserved-env").put("env", new JsonObject().put(reserved, "x"))).status()).as(reserved).isEqualTo(400);
+    }
     assertThat(create(bot("bad-policy").put("restart", new JsonObject().put("policy", "sometimes"))).status()).isEqualTo(400);
     assertThat(create(bot("long-name").put("name", "n".repeat(129))).status()).isEqualTo(400);
   }

@@ -30,7 +30,8 @@ public final class TestGateway implements AutoCloseable {
 
   private final Vertx vertx;
   private final GatewayRuntime runtime;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5)).build();
   private final Path dataDir;
 
   private TestGateway(Vertx vertx, GatewayRuntime runtime, Path dataDir) {

@@ -1,0 +1,11 @@
+package io.codex32.config;
+
+import java.util.List;
+
+/** The executor of this node: which executables bots may run, and how often their processes are sampled. */
+public record ExecutorConfig(List<String> allowedCommands, long sampleIntervalMs) {
+
+  static ExecutorConfig from(Settings s) {
+    return new ExecutorConfig(s.list("executor.allowed_commands"), s.number("executor.sample_interval_ms", 100, 60_000));
+  }
+}

@@ -1,0 +1,454 @@
+package io.codex32.executor;
+
+import io.codex32.bot.BotSpec;
+import io.codex32.bot.BotStatus;
+import io.codex32.bus.Addresses;
+import io.codex32.error.Codex32Exception;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the processes of the bots placed on one node and makes their actual state follow the
+ * desired state. Commands arrive on {@code codex32.node.<id>.executor}; every status change is
+ * published on {@code codex32.bots.events}. All lifecycle state is touched only on this verticle's
+ * event loop; process starts, stops, file writes and sampling run on worker threads.
+ */
+public final class ExecutorVerticle extends VerticleBase {
+
+  /** Consecutive samples over a quota before the bot is stopped. */
+  static final int QUOTA_SAMPLES = 3;
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
+  private static final int FAILURE_LOG_LINES = 20;
+  /** Ten minutes at the default sampling interval. */
+  private static final int METRIC_SAMPLES_KEPT = 600;
+
+  private final ExecutorSettings settings;
+  private final ProcessLauncher launcher;
+  private final BotLogs logs;
+  private final ProcessSampler sampler;
+  private final MetricsHistory history;
+  private final Function<String, Future<String>> botTokens;
+  private final Clock clock;
+  private final Map<String, BotLifecycle> bots = new HashMap<>();
+  private long sampleTimer = -1;
+  private boolean sampling;
+
+  /**
+   * Builds the executor's parts (OSHI and file work on a worker thread). {@code botTokens} issues
+   * the token a bot gets as CODEX32_BOT_TOKEN (null when this node cannot sign tokens).
+   */
+  public static Future<ExecutorVerticle> create(Vertx vertx, ExecutorSettings settings, Function<String, Future<String>> botTokens,
+      Clock clock) {
+    return vertx.executeBlocking(() -> new ExecutorVerticle(settings, new ProcessLauncher(settings),
+        new BotLogs(vertx, settings.paths(), LogLimits.DEFAULTS), new ProcessSampler(), new MetricsHistory(METRIC_SAMPLES_KEPT),
+        botTokens, clock));
+  }
+
+  /** {@code botTokens} issues the token a bot gets as CODEX32_BOT_TOKEN (null when this node cannot sign). */
+  public ExecutorVerticle(ExecutorSettings settings, ProcessLauncher launcher, BotLogs logs, ProcessSampler sampler,
+      MetricsHistory history, Function<String, Future<String>> botTokens, Clock clock) {
+    this.settings = settings;
+    this.launcher = launcher;
+    this.logs = logs;
+    this.sampler = sampler;
+    this.history = history;
+    this.botTokens = botTokens;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    return adoptSurvivors()
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.executor(settings.nodeId()), this::onCommand).completion())
+        .onSuccess(v -> sampleTimer = vertx.setPeriodic(settings.sampleIntervalMs(), id -> sample()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(sampleTimer);
+    // Bots keep running when the executor stops: a restarted executor adopts them.
+    logs.close();
+    return Future.succeededFuture();
+  }
+
+  // ---- commands -------------------------------------------------------------------------------
+
+  private void onCommand(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    Future<JsonObject> reply;
+    try {
+      reply = switch (body.getString("action", "")) {
+        case "start" -> start(BotSpec.fromJson(body.getJsonObject("spec")));
+        case "stop" -> stop(body.getString("bot_id"));
+        case "restart" -> restart(BotSpec.fromJson(body.getJsonObject("spec")));
+        case "remove" -> remove(body.getString("bot_id"));
+        case "logs" -> logsOf(body);
+        case "metrics" -> metricsOf(body);
+        default -> Future.failedFuture(Codex32Exception.badRequest("unknown_action", "unknown executor action"));
+      };
+    } catch (RuntimeException e) {
+      reply = Future.failedFuture(e);
+    }
+    reply.onSuccess(message::reply).onFailure(failure -> fail(message, failure));
+  }
+
+  private static void fail(Message<JsonObject> message, Throwable failure) {
+    Codex32Exception error = failure instanceof Codex32Exception e ? e
+        : Codex32Exception.unavailable("executor_error", String.valueOf(failure.getMessage()), failure);
+    message.fail(error.status(), new JsonObject().put("code", error.code()).put("message", error.getMessage()).encode());
+  }
+
+  private Future<JsonObject> start(BotSpec spec) {
+    BotLifecycle bot = bots.computeIfAbsent(spec.id(), id -> new BotLifecycle(spec, clock, this::publish));
+    bot.use(spec);
+    bot.operatorStart();
+    return switch (bot.status()) {
+      case STOPPED, FAILED -> launch(bot);
+      case RESTARTING -> {
+        vertx.cancelTimer(bot.timer());
+        yield launch(bot);
+      }
+      default -> Future.succeededFuture(accepted(bot));
+    };
+  }
+
+  private Future<JsonObject> stop(String botId) {
+    BotLifecycle bot = bots.get(botId);
+    if (bot == null) {
+      return Future.succeededFuture(new JsonObject().put("accepted", true).put("known", false));
+    }
+    bot.operatorStop();
+    halt(bot, "stopped by operator");
+    return Future.succeededFuture(accepted(bot));
+  }
+
+  private Future<JsonObject> restart(BotSpec spec) {
+    BotLifecycle bot = bots.get(spec.id());
+    if (bot == null || bot.status() != BotStatus.RUNNING) {
+      return start(spec);
+    }
+    bot.use(spec);
+    bot.operatorStart();
+    halt(bot, "restarting on request");
+    return Future.succeededFuture(accepted(bot));
+  }
+
+  private Future<JsonObject> remove(String botId) {
+    BotLifecycle bot = bots.get(botId);
+    if (bot != null) {
+      bot.operatorStop();
+    }
+    Future<Void> stopped = bot == null ? Future.succeededFuture() : halt(bot, "removed");
+    stopped.onComplete(done -> {
+      if (bots.get(botId) == bot) {
+        bots.remove(botId);
+      }
+      logs.unfollow(botId);
+      logs.discard(botId);
+      history.clear(botId);
+    });
+    return Future.succeededFuture(new JsonObject().put("accepted", true));
+  }
+
+  private Future<JsonObject> logsOf(JsonObject request) {
+    String since = request.getString("since");
+    JsonArray items = new JsonArray();
+    logs.tail(request.getString("bot_id"), request.getInteger("tail", 100), since == null ? null : Instant.parse(since))
+        .forEach(line -> items.add(line.toJson()));
+    return Future.succeededFuture(new JsonObject().put("items", items));
+  }
+
+  private Future<JsonObject> metricsOf(JsonObject request) {
+    JsonArray items = new JsonArray();
+    history.recent(request.getString("bot_id"), request.getInteger("limit", 300)).forEach(sample -> items.add(sample.toJson()));
+    return Future.succeededFuture(new JsonObject().put("items", items));
+  }
+
+  private static JsonObject accepted(BotLifecycle bot) {
+    return new JsonObject().put("accepted", true).put("status", bot.status().wireName());
+  }
+
+  // ---- lifecycle ------------------------------------------------------------------------------
+
+  /** STARTING → RUNNING, or FAILED with the launcher's reason (which is also the command's reply). */
+  private Future<JsonObject> launch(BotLifecycle bot) {
+    bot.moveTo(BotStatus.STARTING, null);
+    BotSpec spec = bot.spec();
+    logs.follow(spec.id(), true);
+    return botTokens.apply(spec.id())
+        .compose(token -> vertx.executeBlocking(() -> {
+          writeSpec(spec);
+          return launcher.launch(spec, token);
+        }, false))
+        .map(running -> {
+          running(bot, running, null);
+          return accepted(bot);
+        })
+        .recover(failure -> {
+          bot.moveTo(BotStatus.FAILED, failureReason(failure));
+          return Future.failedFuture(failure);
+        });
+  }
+
+  private void running(BotLifecycle bot, RunningProcess process, String why) {
+    long generation = bot.launched(process);
+    bot.moveTo(BotStatus.RUNNING, why);
+    Future.fromCompletionStage(process.onExit(), context)
+        .onSuccess(exit -> exited(bot, generation, exit));
+    if (!bot.wantRunning()) {
+      halt(bot, "stopped by operator");
+    }
+  }
+
+  private void exited(BotLifecycle bot, long generation, ExitStatus exit) {
+    if (generation != bot.generation() || bots.get(bot.id()) != bot) {
+      return;
+    }
+    vertx.executeBlocking(() -> {
+      launcher.forget(bot.id());
+      return null;
+    });
+    if (bot.status() == BotStatus.STOPPING) {
+      // an exit the executor asked for: halt() decides what follows
+      bot.stopped(exit);
+      return;
+    }
+    // read what the run wrote last before deciding, so a failure report carries its last lines
+    logs.stopFollowing(bot.id()).onComplete(read -> {
+      if (generation == bot.generation() && bot.status() == BotStatus.RUNNING) {
+        decideAfterExit(bot, exit);
+      }
+    });
+  }
+
+  private void decideAfterExit(BotLifecycle bot, ExitStatus exit) {
+    switch (bot.afterUnexpectedExit(exit)) {
+      case RESTART -> scheduleRestart(bot, describe(exit));
+      case STOP -> bot.moveTo(BotStatus.STOPPED, describe(exit));
+      case FAIL -> bot.moveTo(BotStatus.FAILED, bot.wantedRestart() ? bot.restartLimitReason() : describe(exit));
+      default -> throw new IllegalStateException();
+    }
+  }
+
+  private void scheduleRestart(BotLifecycle bot, String why) {
+    long delay = bot.nextBackoffMs();
+    bot.moveTo(BotStatus.RESTARTING, why + "; restarting in " + delay + " ms");
+    bot.timer(vertx.setTimer(Math.max(1, delay), id -> {
+      if (bot.status() == BotStatus.RESTARTING && bots.get(bot.id()) == bot) {
+        launch(bot);
+      }
+    }));
+  }
+
+  /**
+   * Stops the bot's process tree (SIGTERM, grace, SIGKILL) and moves on: to STARTING for a
+   * restart, through the restart policy after a quota breach, else to STOPPED.
+   */
+  private Future<Void> halt(BotLifecycle bot, String why) {
+    switch (bot.status()) {
+      case RESTARTING -> {
+        vertx.cancelTimer(bot.timer());
+        bot.moveTo(BotStatus.STOPPED, why);
+        return Future.succeededFuture();
+      }
+      case FAILED -> {
+        bot.moveTo(BotStatus.STOPPED, why);
+        return Future.succeededFuture();
+      }
+      case RUNNING -> {
+        // continue below
+      }
+      default -> {
+        return Future.succeededFuture();
+      }
+    }
+    RunningProcess process = bot.process();
+    bot.moveTo(BotStatus.STOPPING, why);
+    Duration grace = Duration.ofMillis(bot.spec().stopTimeoutMs());
+    return vertx.executeBlocking(() -> ProcessGroups.stop(process.pid(), grace), false)
+        .compose(killed -> Future.fromCompletionStage(process.onExit(), context)
+            .compose(exit -> logs.stopFollowing(bot.id()).map(exit))
+            .map(exit -> {
+              bot.stopped(exit);
+              afterHalt(bot, killed);
+              return (Void) null;
+            }))
+        .recover(failure -> {
+          LOG.error("could not stop bot {}", bot.id(), failure);
+          bot.moveTo(BotStatus.FAILED, "could not stop: " + failure.getMessage());
+          return Future.failedFuture(failure);
+        });
+  }
+
+  /** After a stop, the desired state decides: a quota breach goes through the restart policy. */
+  private void afterHalt(BotLifecycle bot, boolean killed) {
+    String how = killed ? " (killed after " + bot.spec().stopTimeoutMs() + " ms)" : "";
+    if (!bot.wantRunning()) {
+      bot.moveTo(BotStatus.STOPPED, bot.reason() + how);
+    } else if ("quota_exceeded".equals(bot.stopCause())) {
+      switch (bot.afterUnexpectedExit(bot.lastExit())) {
+        case RESTART -> scheduleRestart(bot, "quota_exceeded" + how);
+        default -> bot.moveTo(BotStatus.FAILED, "quota_exceeded" + how);
+      }
+    } else {
+      launch(bot);
+    }
+  }
+
+  // ---- sampling and quotas --------------------------------------------------------------------
+
+  private void sample() {
+    if (sampling) {
+      return;
+    }
+    List<BotLifecycle> running = bots.values().stream().filter(b -> b.status() == BotStatus.RUNNING && b.process() != null).toList();
+    if (running.isEmpty()) {
+      return;
+    }
+    sampling = true;
+    List<Long> pids = running.stream().map(b -> b.process().pid()).toList();
+    vertx.executeBlocking(() -> sampler.sample(pids), false)
+        .onComplete(done -> sampling = false)
+        .onSuccess(usage -> recordUsage(running, usage))
+        .onFailure(failure -> LOG.warn("sampling failed: {}", failure.getMessage()));
+  }
+
+  private void recordUsage(List<BotLifecycle> sampled, Map<Long, ProcessUsage> usage) {
+    Instant now = clock.instant();
+    JsonArray samples = new JsonArray();
+    for (BotLifecycle bot : sampled) {
+      ProcessUsage u = bot.process() == null ? null : usage.get(bot.process().pid());
+      if (u == null || bot.status() != BotStatus.RUNNING) {
+        continue;
+      }
+      MetricSample sample = MetricSample.of(now, u);
+      history.add(bot.id(), sample);
+      samples.add(sample.toJson().put("bot_id", bot.id()));
+      if (bot.quotaBreached(overQuota(bot, sample), QUOTA_SAMPLES)) {
+        bot.stopCause("quota_exceeded");
+        halt(bot, "quota_exceeded: " + quotaText(bot, sample));
+      }
+    }
+    if (!samples.isEmpty()) {
+      vertx.eventBus().publish(Addresses.BOT_EVENTS, new JsonObject().put("type", "metrics").put("node", settings.nodeId())
+          .put("time", now.toString()).put("samples", samples));
+    }
+  }
+
+  private static boolean overQuota(BotLifecycle bot, MetricSample sample) {
+    Integer memory = bot.spec().resources().maxMemoryMb();
+    Integer cpu = bot.spec().resources().maxCpuPercent();
+    return memory != null && sample.memoryMb() > memory || cpu != null && sample.cpuPercent() > cpu;
+  }
+
+  private static String quotaText(BotLifecycle bot, MetricSample sample) {
+    return String.format("memory %.0f MB (max %s), cpu %.0f %% (max %s)", sample.memoryMb(), bot.spec().resources().maxMemoryMb(),
+        sample.cpuPercent(), bot.spec().resources().maxCpuPercent());
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  private void publish(BotLifecycle bot) {
+    RunningProcess process = bot.process();
+    ExitStatus exit = bot.lastExit();
+    JsonObject event = new JsonObject()
+        .put("type", "status")
+        .put("bot_id", bot.id())
+        .put("node", settings.nodeId())
+        .put("status", bot.status().wireName())
+        .put("version", bot.version())
+        .put("reason", bot.reason())
+        .put("pid", process == null ? null : process.pid())
+        .put("started_at", process == null ? null : process.startedAt().toString())
+        .put("adopted", process != null && process.adopted())
+        .put("restarts", bot.restarts())
+        .put("exit_code", exit == null ? null : exit.code())
+        .put("signal", exit == null ? null : exit.signal())
+        .put("enforcement", "sampling")
+        .put("time", bot.now().toString());
+    if (bot.status() == BotStatus.FAILED) {
+      JsonArray lines = new JsonArray();
+      logs.tail(bot.id(), FAILURE_LOG_LINES, null).forEach(line -> lines.add(line.line()));
+      event.put("last_lines", lines);
+    }
+    vertx.eventBus().publish(Addresses.BOT_EVENTS, event);
+  }
+
+  private static String describe(ExitStatus exit) {
+    if (exit.signal() != null) {
+      return "killed by signal " + exit.signal();
+    }
+    return exit.code() == null ? "exited" : "exited with code " + exit.code();
+  }
+
+  private static String failureReason(Throwable failure) {
+    return failure instanceof Codex32Exception e ? e.code() + ": " + e.getMessage() : "launch failed: " + failure.getMessage();
+  }
+
+  // ---- persistence and adoption ---------------------------------------------------------------
+
+  /** The spec beside the process record, so a restarted executor knows how to supervise a bot it adopts. */
+  private void writeSpec(BotSpec spec) throws IOException {
+    Path dir = settings.paths().botDir(spec.id());
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve("spec.json.tmp");
+    Files.writeString(tmp, spec.toJson().encodePrettily());
+    Files.move(tmp, dir.resolve("spec.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  /** Bots left running by a previous executor are adopted (same pid and start time), never started twice. */
+  private Future<Void> adoptSurvivors() {
+    return vertx.executeBlocking(this::findSurvivors, false).map(found -> {
+      found.forEach((spec, process) -> {
+        BotLifecycle bot = new BotLifecycle(spec, clock, this::publish);
+        bots.put(spec.id(), bot);
+        bot.operatorStart();
+        bot.moveTo(BotStatus.STARTING, "adopting process " + process.pid());
+        logs.follow(spec.id(), true);
+        running(bot, process, "adopted after executor restart");
+        LOG.info("adopted bot {} (pid {})", spec.id(), process.pid());
+      });
+      return null;
+    });
+  }
+
+  private Map<BotSpec, RunningProcess> findSurvivors() throws IOException {
+    Map<BotSpec, RunningProcess> found = new HashMap<>();
+    Path root = settings.paths().botsRoot();
+    if (!Files.isDirectory(root)) {
+      return found;
+    }
+    try (Stream<Path> dirs = Files.list(root)) {
+      for (Path dir : dirs.toList()) {
+        Path specFile = dir.resolve("spec.json");
+        if (!Files.isRegularFile(specFile)) {
+          continue;
+        }
+        BotSpec spec = BotSpec.fromJson(new JsonObject(Files.readString(specFile)));
+        RunningProcess process = launcher.adopt(spec.id());
+        if (process != null) {
+          found.put(spec, process);
+        }
+      }
+    }
+    return found;
+  }
+}

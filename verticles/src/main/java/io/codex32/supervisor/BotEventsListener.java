@@ -1,0 +1,52 @@
+package io.codex32.supervisor;
+
+import io.codex32.bot.BotStatus;
+import io.codex32.bus.Addresses;
+import io.codex32.live.LiveBotStates;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Takes what executors publish on {@code codex32.bots.events} into the gateway: status changes
+ * into the store (so listings and filters show actual state) and into the live view, metric samples
+ * into the live view.
+ */
+public final class BotEventsListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BotEventsListener.class);
+
+  private final BotService bots;
+  private final LiveBotStates live;
+
+  public BotEventsListener(BotService bots, LiveBotStates live) {
+    this.bots = bots;
+    this.live = live;
+  }
+
+  /** Completes once the consumer is registered. */
+  public Future<MessageConsumer<JsonObject>> register(Vertx vertx) {
+    MessageConsumer<JsonObject> consumer = vertx.eventBus().consumer(Addresses.BOT_EVENTS, message -> handle(message.body()));
+    return consumer.completion().map(consumer);
+  }
+
+  private void handle(JsonObject event) {
+    switch (event.getString("type", "")) {
+      case "status" -> status(event);
+      case "metrics" -> live.applyMetrics(event);
+      default -> LOG.debug("ignoring bot event of type {}", event.getString("type"));
+    }
+  }
+
+  private void status(JsonObject event) {
+    if (!live.applyStatus(event)) {
+      return;
+    }
+    String botId = event.getString("bot_id");
+    bots.applyStatus(botId, BotStatus.parse(event.getString("status")), event.getLong("version"), event.getString("reason"))
+        .onFailure(failure -> LOG.warn("could not store status of bot {}: {}", botId, failure.getMessage()));
+  }
+}

@@ -1,0 +1,307 @@
+package io.codex32.executor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codex32.bot.BotSpec;
+import io.codex32.bus.Addresses;
+import io.codex32.executor.ExecutorCommand.Action;
+import io.codex32.test.Await;
+import io.codex32.test.TestVertx;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The executor supervising real child processes, driven through its event-bus address like the gateway does. */
+@Timeout(120)
+class ExecutorVerticleTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dataDir;
+  private Vertx vertx;
+  private String deployment;
+  private final List<JsonObject> events = new CopyOnWriteArrayList<>();
+  private final List<Long> pidsToReap = new CopyOnWriteArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    vertx = TestVertx.create();
+    vertx.eventBus().<JsonObject>consumer(Addresses.BOT_EVENTS, message -> events.add(message.body())).completion()
+        .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+    deployExecutor();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    for (long pid : pidsToReap) {
+      ProcessGroups.stop(pid, Duration.ofMillis(100));
+    }
+    vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+  }
+
+  private void deployExecutor() throws Exception {
+    ExecutorSettings settings = new ExecutorSettings("local", dataDir, List.of("sh", "python3"), ExecutorSettings.DEFAULT_SEARCH_PATH,
+        "http://127.0.0.1:1", null, 200);
+    deployment = Await.result(ExecutorVerticle.create(vertx, settings, id -> Future.succeededFuture("token-of-" + id), Clock.systemUTC())
+        .compose(vertx::deployVerticle));
+  }
+
+  // ---- helpers --------------------------------------------------------------------------------
+
+  private static String script(String name) {
+    try {
+      return Path.of(ExecutorVerticleTest.class.getResource("/executor/bots/" + name).toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static BotSpec spec(String id, JsonObject restart, String... command) {
+    return BotSpec.fromJson(new JsonObject().put("id", id).put("command", List.of(command)).put("restart", restart)
+        .put("stop_timeout_ms", 1000));
+  }
+
+  private static JsonObject policy(String policy, int maxRestarts, long backoffMs) {
+    return new JsonObject().put("policy", policy).put("max_restarts", maxRestarts).put("window_s", 60)
+        .put("backoff_initial_ms", backoffMs).put("backoff_max_ms", 5000).put("backoff_multiplier", 2.0);
+  }
+
+  private JsonObject command(Action action, BotSpec spec) {
+    return Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"), new ExecutorCommand(action, spec).toJson())
+        .map(reply -> reply.body()));
+  }
+
+  private JsonObject awaitStatus(String botId, String status) {
+    return awaitEvent(botId, e -> status.equals(e.getString("status")), status);
+  }
+
+  private JsonObject awaitEvent(String botId, Predicate<JsonObject> condition, String what) {
+    Instant deadline = Instant.now().plus(WAIT);
+    while (Instant.now().isBefore(deadline)) {
+      for (JsonObject event : events) {
+        if ("status".equals(event.getString("type")) && botId.equals(event.getString("bot_id")) && condition.test(event)) {
+          if (event.getLong("pid") != null) {
+            pidsToReap.add(event.getLong("pid"));
+          }
+          return event;
+        }
+      }
+      pause();
+    }
+    throw new AssertionError("no '" + what + "' event for " + botId + " within " + WAIT + "; events: " + statuses(botId));
+  }
+
+  private List<String> statuses(String botId) {
+    List<String> statuses = new ArrayList<>();
+    events.stream().filter(e -> botId.equals(e.getString("bot_id"))).forEach(e -> statuses.add(e.getString("status")));
+    return statuses;
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(20);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  /** Running, not a zombie waiting to be reaped (orphans here are reaped lazily). */
+  private static boolean alive(long pid) {
+    return ProcStat.read(pid).map(stat -> !stat.ended()).orElse(false);
+  }
+
+  // ---- tests ----------------------------------------------------------------------------------
+
+  @Test
+  void cleanExitStopsUnderNeverAndOnFailure() {
+    for (String policy : List.of("never", "on-failure")) {
+      String id = "clean-" + policy;
+      command(Action.START, spec(id, policy(policy, 3, 50), "sh", script("exit_with.sh"), "0"));
+      JsonObject stopped = awaitStatus(id, "stopped");
+      assertThat(stopped.getInteger("exit_code")).isZero();
+      assertThat(statuses(id)).containsExactly("starting", "running", "stopped");
+    }
+  }
+
+  @Test
+  void failureUnderNeverIsFailedWithTheExitCodeAndLastLines() {
+    command(Action.START, spec("fails-once", policy("never", 3, 50), "sh", script("exit_with.sh"), "3"));
+    JsonObject failed = awaitStatus("fails-once", "failed");
+    assertThat(failed.getInteger("exit_code")).isEqualTo(3);
+    assertThat(failed.getString("reason")).isEqualTo("exited with code 3");
+    assertThat(statuses("fails-once")).doesNotContain("restarting");
+  }
+
+  @Test
+  void alwaysRestartsEvenAfterACleanExitUntilTheBudgetIsSpent() {
+    command(Action.START, spec("always", policy("always", 2, 20), "sh", script("exit_with.sh"), "0"));
+    JsonObject failed = awaitStatus("always", "failed");
+    assertThat(failed.getString("reason")).startsWith("restart limit reached: 2 restarts");
+    assertThat(statuses("always").stream().filter("restarting"::equals)).hasSize(2);
+  }
+
+  @Test
+  void crashLoopBacksOffLongerEachTimeThenFailsWithTheLastLines() {
+    command(Action.START, spec("crash-loop", policy("on-failure", 3, 150), "sh", script("exit_with.sh"), "1"));
+    JsonObject failed = awaitStatus("crash-loop", "failed");
+    assertThat(failed.getString("reason")).startsWith("restart limit reached: 3 restarts");
+    assertThat(failed.getInteger("restarts")).isEqualTo(3);
+    assertThat(failed.getJsonArray("last_lines").encode()).contains("will exit with 1");
+
+    List<Instant> restarts = new ArrayList<>();
+    List<Instant> starts = new ArrayList<>();
+    for (JsonObject e : events) {
+      if ("crash-loop".equals(e.getString("bot_id")) && "restarting".equals(e.getString("status"))) {
+        restarts.add(Instant.parse(e.getString("time")));
+      } else if ("crash-loop".equals(e.getString("bot_id")) && "starting".equals(e.getString("status"))) {
+        starts.add(Instant.parse(e.getString("time")));
+      }
+    }
+    assertThat(starts).hasSize(4);
+    List<Long> waits = new ArrayList<>();
+    for (int i = 0; i < restarts.size(); i++) {
+      waits.add(Duration.between(restarts.get(i), starts.get(i + 1)).toMillis());
+    }
+    // 150, 300, 600 ms with ±20 % jitter: each wait is longer than the one before
+    assertThat(waits.get(0)).isGreaterThanOrEqualTo(110);
+    assertThat(waits.get(1)).isGreaterThan(waits.get(0));
+    assertThat(waits.get(2)).isGreaterThan(waits.get(1));
+  }
+
+  @Test
+  void stopEndsTheWholeTreeIncludingGrandchildren() {
+    command(Action.START, spec("tree", policy("on-failure", 3, 50), "sh", script("tree.sh")));
+    long pid = awaitStatus("tree", "running").getLong("pid");
+    List<Long> tree = new ArrayList<>();
+    Instant deadline = Instant.now().plus(WAIT);
+    while (tree.size() < 2 && Instant.now().isBefore(deadline)) {
+      tree.clear();
+      ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> tree.add(d.pid())));
+      pause();
+    }
+    assertThat(tree).hasSizeGreaterThanOrEqualTo(2);
+
+    command(Action.STOP, spec("tree", policy("on-failure", 3, 50), "sh", script("tree.sh")));
+    JsonObject stopped = awaitStatus("tree", "stopped");
+    assertThat(stopped.getString("reason")).isEqualTo("stopped by operator");
+    assertThat(alive(pid)).isFalse();
+    assertThat(tree).noneMatch(ExecutorVerticleTest::alive);
+    assertThat(ProcessGroups.members(pid)).isEmpty();
+  }
+
+  @Test
+  void aProcessThatIgnoresSigtermIsKilledAfterTheGracePeriod() {
+    BotSpec stubborn = spec("stubborn", policy("on-failure", 3, 50), "sh", script("ignore_term.sh"));
+    command(Action.START, stubborn);
+    long pid = awaitStatus("stubborn", "running").getLong("pid");
+    awaitEvent("stubborn", e -> true, "any");
+    command(Action.STOP, stubborn);
+    JsonObject stopped = awaitStatus("stubborn", "stopped");
+    assertThat(stopped.getString("reason")).contains("killed after 1000 ms");
+    assertThat(alive(pid)).isFalse();
+    assertThat(ProcessGroups.members(pid)).isEmpty();
+  }
+
+  @Test
+  void memoryHogIsStoppedForExceedingItsQuota() {
+    BotSpec hog = BotSpec.fromJson(new JsonObject().put("id", "hog").put("command", List.of("python3", script("memory_hog.py")))
+        .put("restart", policy("never", 0, 50)).put("resources", new JsonObject().put("max_memory_mb", 64)).put("stop_timeout_ms", 1000));
+    command(Action.START, hog);
+    JsonObject failed = awaitStatus("hog", "failed");
+    assertThat(failed.getString("reason")).startsWith("quota_exceeded");
+    assertThat(statuses("hog")).contains("stopping");
+  }
+
+  @Test
+  void commandsOffTheAllowListAreRefusedWithAClearError() {
+    BotSpec curl = spec("fetcher", policy("never", 0, 50), "curl", "http://127.0.0.1:1");
+    assertThatThrownBy(() -> command(Action.START, curl)).hasMessageContaining("command_not_allowed");
+    JsonObject failed = awaitStatus("fetcher", "failed");
+    assertThat(failed.getString("reason")).startsWith("command_not_allowed").contains("executor.allowed_commands");
+  }
+
+  @Test
+  void aRestartedExecutorAdoptsTheRunningBotInsteadOfStartingItAgain() {
+    BotSpec ticker = spec("ticker", policy("on-failure", 3, 50), "python3", script("ticker.py"));
+    command(Action.START, ticker);
+    long pid = awaitStatus("ticker", "running").getLong("pid");
+
+    Await.result(vertx.undeploy(deployment));
+    events.clear();
+    assertThat(alive(pid)).as("bots keep running while the executor is away").isTrue();
+    try {
+      deployExecutor();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+
+    JsonObject adopted = awaitStatus("ticker", "running");
+    assertThat(adopted.getLong("pid")).isEqualTo(pid);
+    assertThat(adopted.getBoolean("adopted")).isTrue();
+    command(Action.START, ticker);
+    assertThat(statuses("ticker")).containsExactly("starting", "running");
+
+    // logs keep flowing from the adopted process
+    Instant since = Instant.now();
+    JsonObject logs = new JsonObject();
+    Instant deadline = Instant.now().plus(WAIT);
+    while (Instant.now().isBefore(deadline)) {
+      logs = Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"),
+          new JsonObject().put("action", "logs").put("bot_id", "ticker").put("tail", 10).put("since", since.toString()))
+          .map(reply -> reply.body()));
+      if (!logs.getJsonArray("items").isEmpty()) {
+        break;
+      }
+      pause();
+    }
+    assertThat(logs.getJsonArray("items").getJsonObject(0).getString("line")).startsWith("tick ");
+    command(Action.STOP, ticker);
+    awaitStatus("ticker", "stopped");
+    assertThat(alive(pid)).isFalse();
+  }
+
+  @Test
+  void samplesOfARunningBotAreKeptAndPublished() {
+    BotSpec ticker = spec("sampled", policy("on-failure", 3, 50), "python3", script("ticker.py"));
+    command(Action.START, ticker);
+    awaitStatus("sampled", "running");
+    Instant deadline = Instant.now().plus(WAIT);
+    JsonObject metrics = new JsonObject();
+    while (Instant.now().isBefore(deadline)) {
+      metrics = Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"),
+          new JsonObject().put("action", "metrics").put("bot_id", "sampled").put("limit", 10)).map(reply -> reply.body()));
+      if (metrics.getJsonArray("items").size() >= 2) {
+        break;
+      }
+      pause();
+    }
+    JsonObject latest = metrics.getJsonArray("items").getJsonObject(metrics.getJsonArray("items").size() - 1);
+    assertThat(latest.getDouble("memory_usage_mb")).isGreaterThan(1.0);
+    assertThat(latest.getDouble("cpu_load")).isGreaterThan(0.0);
+    assertThat(events).anyMatch(e -> "metrics".equals(e.getString("type")));
+  }
+
+  @Test
+  void unknownActionsAreRefused() {
+    assertThatThrownBy(() -> Await.result(vertx.eventBus().request(Addresses.executor("local"), new JsonObject().put("action", "dance"))))
+        .hasMessageContaining("unknown_action");
+  }
+}
