@@ -35,7 +35,9 @@ class AuditTamperIT {
     Path data = gateways.dataDir();
     GatewayProcess gateway = gateways.start("audit-original", data);
     ApiClient api = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
-    JsonObject bot = new JsonObject().put("id", "audited").put("command", new JsonArray().add("sleep").add("60"));
+    // placed on a node without an executor: start and stop only change the desired state
+    JsonObject bot = new JsonObject().put("id", "audited").put("command", new JsonArray().add("sleep").add("60"))
+        .put("placement", new JsonObject().put("node", "edge-1"));
     assertThat(api.post("/api/v1/bots", bot).status()).isEqualTo(201);
     assertThat(api.post("/api/v1/bots/audited/start", null).status()).isEqualTo(202);
     assertThat(api.post("/api/v1/bots/audited/stop", null).status()).isEqualTo(202);

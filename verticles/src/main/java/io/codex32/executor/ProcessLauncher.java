@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,6 +32,8 @@ public final class ProcessLauncher {
 
   static final Path SETSID = Path.of("/usr/bin/setsid");
 
+  /** How long a new bot may take to call setsid() (it does so right after exec). */
+  private static final long SESSION_WAIT_NANOS = 2_000_000_000L;
   private static final Logger LOG = LoggerFactory.getLogger(ProcessLauncher.class);
   private static final File DEV_NULL = new File("/dev/null");
   /** Grace for a process that started but could not be recorded: it never ran as far as anyone knows. */
@@ -75,6 +78,7 @@ public final class ProcessLauncher {
       throw Codex32Exception.unprocessable("invalid_env", "env of bot '" + botId + "' has an invalid variable: " + e.getMessage());
     }
     Process process = start(botId, builder);
+    awaitOwnSession(process);
     Instant startedAt = process.info().startInstant().orElseGet(Instant::now);
     record(botId, process, startedAt, builder.command());
     LOG.info("bot {} started as pid {}: {}", botId, process.pid(), builder.command());
@@ -145,6 +149,22 @@ public final class ProcessLauncher {
     } catch (IOException e) {
       throw Codex32Exception.unavailable("launch_failed", "cannot start bot '" + botId + "': " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Between fork and setsid() the child still sits in the JVM's process group; signalling "its"
+   * group in that window would miss it. Returns once it leads its own group (or has ended).
+   */
+  private static void awaitOwnSession(Process process) {
+    long deadline = System.nanoTime() + SESSION_WAIT_NANOS;
+    while (System.nanoTime() < deadline) {
+      Optional<ProcStat> stat = ProcStat.read(process.pid());
+      if (stat.isEmpty() || stat.get().ended() || stat.get().pgrp() == process.pid()) {
+        return;
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+    LOG.warn("process {} did not become a session leader within {} ms", process.pid(), SESSION_WAIT_NANOS / 1_000_000);
   }
 
   /** An unrecorded process could never be adopted, so it could run twice: better not run at all. */
