@@ -15,7 +15,7 @@ import java.util.regex.Pattern;
  */
 public record BotSpec(String id, String name, String description, String role, List<String> command, String workdir,
     Map<String, String> env, Placement placement, RestartPolicy restart, Resources resources, long stopTimeoutMs,
-    long heartbeatTimeoutSeconds) {
+    long heartbeatTimeoutSeconds, long maxRuntimeSeconds) {
 
   public static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
   public static final long DEFAULT_STOP_TIMEOUT_MS = 10_000;
@@ -49,7 +49,8 @@ public record BotSpec(String id, String name, String description, String role, L
         RestartPolicy.fromJson(json.getJsonObject("restart")),
         Resources.fromJson(json.getJsonObject("resources")),
         json.getLong("stop_timeout_ms", DEFAULT_STOP_TIMEOUT_MS),
-        json.getLong("heartbeat_timeout_s", 0L));
+        json.getLong("heartbeat_timeout_s", 0L),
+        json.getLong("max_runtime_s", 0L));
   }
 
   public JsonObject toJson() {
@@ -65,7 +66,8 @@ public record BotSpec(String id, String name, String description, String role, L
         .put("restart", restart.toJson())
         .put("resources", resources.toJson())
         .put("stop_timeout_ms", stopTimeoutMs)
-        .put("heartbeat_timeout_s", heartbeatTimeoutSeconds);
+        .put("heartbeat_timeout_s", heartbeatTimeoutSeconds)
+        .put("max_runtime_s", maxRuntimeSeconds);
     return json;
   }
 }

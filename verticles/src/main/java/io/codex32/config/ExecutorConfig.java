@@ -2,10 +2,14 @@ package io.codex32.config;
 
 import java.util.List;
 
-/** The executor of this node: which executables bots may run, and how often their processes are sampled. */
-public record ExecutorConfig(List<String> allowedCommands, long sampleIntervalMs) {
+/**
+ * The executor of this node: which executables bots may run, how often their processes are
+ * sampled, and whether bots found running at start are adopted or stopped.
+ */
+public record ExecutorConfig(List<String> allowedCommands, long sampleIntervalMs, boolean adoptRunning) {
 
   static ExecutorConfig from(Settings s) {
-    return new ExecutorConfig(s.list("executor.allowed_commands"), s.number("executor.sample_interval_ms", 100, 60_000));
+    return new ExecutorConfig(s.list("executor.allowed_commands"), s.number("executor.sample_interval_ms", 100, 60_000),
+        s.flag("executor.adopt_running"));
   }
 }

@@ -106,7 +106,8 @@ final class BotLifecycle {
     }
     lastExit = exit;
     process = null;
-    boolean failure = "quota_exceeded".equals(stopCause) || !exit.success();
+    // a stop the executor made itself (quota, run too long) is a failed run whatever the exit code
+    boolean failure = stopCause != null || !exit.success();
     wantedRestart = switch (spec.restart().policy()) {
       case "always" -> true;
       case "never" -> false;

@@ -5,10 +5,12 @@ import java.util.List;
 
 /**
  * What the executor of a node needs to know. {@code searchPath} is the fixed PATH through which a
- * bare command name is resolved (never the caller's or the gateway's PATH).
+ * bare command name is resolved (never the caller's or the gateway's PATH). {@code adoptRunning}:
+ * whether bots found still running at start are adopted (else they are stopped, and started again
+ * if their desired state says so).
  */
 public record ExecutorSettings(String nodeId, Path dataDir, List<String> allowedCommands, List<Path> searchPath, String apiUrl,
-    String mqttUrl, long sampleIntervalMs) {
+    String mqttUrl, long sampleIntervalMs, boolean adoptRunning) {
 
   public static final List<Path> DEFAULT_SEARCH_PATH = List.of(Path.of("/usr/local/bin"), Path.of("/usr/bin"), Path.of("/bin"));
 

@@ -17,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ public final class ExecutorVerticle extends VerticleBase {
 
   /** Consecutive samples over a quota before the bot is stopped. */
   static final int QUOTA_SAMPLES = 3;
+  static final String QUOTA_EXCEEDED = "quota_exceeded";
+  static final String MAX_RUNTIME_EXCEEDED = "max_runtime_exceeded";
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
   private static final int FAILURE_LOG_LINES = 20;
   /** Ten minutes at the default sampling interval. */
@@ -213,6 +216,15 @@ public final class ExecutorVerticle extends VerticleBase {
     bot.moveTo(BotStatus.RUNNING, why);
     Future.fromCompletionStage(process.onExit(), context)
         .onSuccess(exit -> exited(bot, generation, exit));
+    long maxRuntime = bot.spec().maxRuntimeSeconds();
+    if (maxRuntime > 0) {
+      vertx.setTimer(maxRuntime * 1000, id -> {
+        if (generation == bot.generation() && bot.status() == BotStatus.RUNNING) {
+          bot.stopCause(MAX_RUNTIME_EXCEEDED);
+          halt(bot, MAX_RUNTIME_EXCEEDED + ": ran " + maxRuntime + " s");
+        }
+      });
+    }
     if (!bot.wantRunning()) {
       halt(bot, "stopped by operator");
     }
@@ -298,15 +310,19 @@ public final class ExecutorVerticle extends VerticleBase {
         });
   }
 
-  /** After a stop, the desired state decides: a quota breach goes through the restart policy. */
+  /**
+   * After a stop, the desired state decides; a stop the executor made itself (quota breach, run
+   * too long) counts as a failed run and goes through the restart policy.
+   */
   private void afterHalt(BotLifecycle bot, boolean killed) {
     String how = killed ? " (killed after " + bot.spec().stopTimeoutMs() + " ms)" : "";
+    String cause = bot.stopCause();
     if (!bot.wantRunning()) {
       bot.moveTo(BotStatus.STOPPED, bot.reason() + how);
-    } else if ("quota_exceeded".equals(bot.stopCause())) {
+    } else if (cause != null) {
       switch (bot.afterUnexpectedExit(bot.lastExit())) {
-        case RESTART -> scheduleRestart(bot, "quota_exceeded" + how);
-        default -> bot.moveTo(BotStatus.FAILED, "quota_exceeded" + how);
+        case RESTART -> scheduleRestart(bot, cause + how);
+        default -> bot.moveTo(BotStatus.FAILED, cause + how);
       }
     } else {
       launch(bot);
@@ -343,8 +359,8 @@ public final class ExecutorVerticle extends VerticleBase {
       history.add(bot.id(), sample);
       samples.add(sample.toJson().put("bot_id", bot.id()));
       if (bot.quotaBreached(overQuota(bot, sample), QUOTA_SAMPLES)) {
-        bot.stopCause("quota_exceeded");
-        halt(bot, "quota_exceeded: " + quotaText(bot, sample));
+        bot.stopCause(QUOTA_EXCEEDED);
+        halt(bot, QUOTA_EXCEEDED + ": " + quotaText(bot, sample));
       }
     }
     if (!samples.isEmpty()) {
@@ -414,8 +430,21 @@ public final class ExecutorVerticle extends VerticleBase {
     Files.move(tmp, dir.resolve("spec.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
   }
 
-  /** Bots left running by a previous executor are adopted (same pid and start time), never started twice. */
+  /**
+   * Bots left running by a previous executor are adopted (same pid and start time), or stopped when
+   * adoption is off; either way never started twice.
+   */
   private Future<Void> adoptSurvivors() {
+    if (!settings.adoptRunning()) {
+      return vertx.executeBlocking(this::stopSurvivors, false).map(stopped -> {
+        stopped.forEach(spec -> {
+          BotLifecycle bot = new BotLifecycle(spec, clock, this::publish);
+          bots.put(spec.id(), bot);
+          bot.moveTo(BotStatus.STOPPED, "stopped at executor start (executor.adopt_running is false)");
+        });
+        return null;
+      });
+    }
     return vertx.executeBlocking(this::findSurvivors, false).map(found -> {
       found.forEach((spec, process) -> {
         BotLifecycle bot = new BotLifecycle(spec, clock, this::publish);
@@ -428,6 +457,18 @@ public final class ExecutorVerticle extends VerticleBase {
       });
       return null;
     });
+  }
+
+  private List<BotSpec> stopSurvivors() throws IOException {
+    List<BotSpec> stopped = new ArrayList<>();
+    for (Map.Entry<BotSpec, RunningProcess> survivor : findSurvivors().entrySet()) {
+      BotSpec spec = survivor.getKey();
+      ProcessGroups.stop(survivor.getValue().pid(), Duration.ofMillis(spec.stopTimeoutMs()));
+      launcher.forget(spec.id());
+      LOG.info("stopped bot {} (pid {}) left running by an earlier executor", spec.id(), survivor.getValue().pid());
+      stopped.add(spec);
+    }
+    return stopped;
   }
 
   private Map<BotSpec, RunningProcess> findSurvivors() throws IOException {

@@ -116,7 +116,8 @@ public final class GatewayRuntime {
   private static Future<String> deployExecutor(Vertx vertx, GatewayConfig config, int httpPort,
       Function<String, Future<String>> botTokens, Clock clock) {
     ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
-        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + httpPort, null, config.executor().sampleIntervalMs());
+        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + httpPort, null, config.executor().sampleIntervalMs(),
+        config.executor().adoptRunning());
     return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
   }
 

@@ -45,7 +45,7 @@ class ExecutorVerticleTest {
     vertx = TestVertx.create();
     vertx.eventBus().<JsonObject>consumer(Addresses.BOT_EVENTS, message -> events.add(message.body())).completion()
         .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
-    deployExecutor();
+    deployExecutor(true);
   }
 
   @AfterEach
@@ -56,9 +56,9 @@ class ExecutorVerticleTest {
     vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
-  private void deployExecutor() throws Exception {
-    ExecutorSettings settings = new ExecutorSettings("local", dataDir, List.of("sh", "python3"), ExecutorSettings.DEFAULT_SEARCH_PATH,
-        "http://127.0.0.1:1", null, 200);
+  private void deployExecutor(boolean adoptRunning) {
+    ExecutorSettings settings = new ExecutorSettings("local", dataDir, List.of("sh", "python3", "sleep"),
+        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:1", null, 200, adoptRunning);
     deployment = Await.result(ExecutorVerticle.create(vertx, settings, id -> Future.succeededFuture("token-of-" + id), Clock.systemUTC())
         .compose(vertx::deployVerticle));
   }
@@ -247,11 +247,7 @@ class ExecutorVerticleTest {
     Await.result(vertx.undeploy(deployment));
     events.clear();
     assertThat(alive(pid)).as("bots keep running while the executor is away").isTrue();
-    try {
-      deployExecutor();
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
+    deployExecutor(true);
 
     JsonObject adopted = awaitStatus("ticker", "running");
     assertThat(adopted.getLong("pid")).isEqualTo(pid);
@@ -297,6 +293,36 @@ class ExecutorVerticleTest {
     assertThat(latest.getDouble("memory_usage_mb")).isGreaterThan(1.0);
     assertThat(latest.getDouble("cpu_load")).isGreaterThan(0.0);
     assertThat(events).anyMatch(e -> "metrics".equals(e.getString("type")));
+  }
+
+  @Test
+  void aRunLongerThanMaxRuntimeIsStoppedAndCountsAsAFailure() {
+    BotSpec slow = BotSpec.fromJson(new JsonObject().put("id", "slow").put("command", List.of("sleep", "1000"))
+        .put("restart", policy("never", 0, 50)).put("max_runtime_s", 1).put("stop_timeout_ms", 1000));
+    command(Action.START, slow);
+    long pid = awaitStatus("slow", "running").getLong("pid");
+    JsonObject failed = awaitStatus("slow", "failed");
+    assertThat(failed.getString("reason")).startsWith("max_runtime_exceeded");
+    assertThat(Duration.between(Instant.parse(awaitStatus("slow", "running").getString("time")), Instant.parse(failed.getString("time"))))
+        .isGreaterThanOrEqualTo(Duration.ofMillis(900));
+    assertThat(alive(pid)).isFalse();
+  }
+
+  @Test
+  void withAdoptionOffARestartedExecutorStopsTheBotsItFindsRunning() {
+    BotSpec sleeper = spec("sleeper", policy("on-failure", 3, 50), "sleep", "1000");
+    command(Action.START, sleeper);
+    long pid = awaitStatus("sleeper", "running").getLong("pid");
+
+    Await.result(vertx.undeploy(deployment));
+    events.clear();
+    deployExecutor(false);
+
+    JsonObject stopped = awaitStatus("sleeper", "stopped");
+    assertThat(stopped.getString("reason")).contains("executor.adopt_running");
+    assertThat(alive(pid)).isFalse();
+    command(Action.START, sleeper);
+    assertThat(awaitStatus("sleeper", "running").getLong("pid")).isNotEqualTo(pid);
   }
 
   @Test

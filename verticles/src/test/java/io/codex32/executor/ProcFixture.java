@@ -30,7 +30,7 @@ final class ProcFixture {
   }
 
   static ExecutorSettings settings(Path dataDir, List<String> allowed) {
-    return new ExecutorSettings("local", dataDir, allowed, ExecutorSettings.DEFAULT_SEARCH_PATH, API_URL, MQTT_URL, 1000);
+    return new ExecutorSettings("local", dataDir, allowed, ExecutorSettings.DEFAULT_SEARCH_PATH, API_URL, MQTT_URL, 1000, true);
   }
 
   static ExecutorSettings settings(Path dataDir) {

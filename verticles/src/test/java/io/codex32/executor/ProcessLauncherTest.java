@@ -109,7 +109,7 @@ class ProcessLauncherTest {
   void bareNamesResolveOnlyThroughTheFixedSearchPath() throws IOException {
     // sh is on this JVM's PATH, but not on the executor's search path.
     assertThat(System.getenv("PATH")).contains("/bin");
-    ExecutorSettings emptySearchPath = new ExecutorSettings("local", data, List.of("sh"), List.of(elsewhere), null, null, 1000);
+    ExecutorSettings emptySearchPath = new ExecutorSettings("local", data, List.of("sh"), List.of(elsewhere), null, null, 1000, true);
     assertRefused(() -> new ProcessLauncher(emptySearchPath).launch(spec("bot", "sh", "-c", "true"), "t"), 422,
         "command_not_found", "'sh'", elsewhere.toString());
 

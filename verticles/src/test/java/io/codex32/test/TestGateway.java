@@ -55,6 +55,7 @@ public final class TestGateway implements AutoCloseable {
         "CODEX32_AUTH_BCRYPT_COST", "4"));
     merged.putAll(env);
     GatewayConfig config = GatewayConfig.from(ConfigLoader.load(GatewayConfig.DEFAULTS, List.of(), merged));
+    JvmWarmUp.once();
     Vertx vertx = VertxFactory.create(TestVertx.options());
     TestGateway gateway;
     try {

@@ -26,6 +26,7 @@ public final class TestVertx {
   }
 
   public static Vertx create() {
+    JvmWarmUp.once();
     return Vertx.vertx(options());
   }
 }
