@@ -55,13 +55,13 @@ public final class GatewayMain {
 
   private static void announce(Logger log, GatewayConfig config, GatewayRuntime runtime) {
     String url = "http://localhost:" + runtime.httpPort();
-    log.info("Codex-32 gateway listening on port {} (data dir {})", runtime.httpPort(), config.dataDir().toAbsolutePath());
+    log.info("Codex-32 gateway listening on port {} (data dir {})", runtime.httpPort(), config.dataDir().toAbsolutePath().normalize());
     StringBuilder banner = new StringBuilder()
         .append("\nCodex-32 gateway is up: ").append(url).append("  (API docs: ").append(url).append("/docs/)\n");
     if (runtime.generatedAdminPassword() != null) {
       log.warn("first start: generated the password of user 'admin'; it is in {}", config.dataDir().resolve("initial-admin-password"));
       banner.append("First start: log in as 'admin' with the password in ")
-          .append(config.dataDir().resolve("initial-admin-password").toAbsolutePath()).append('\n');
+          .append(config.dataDir().resolve("initial-admin-password").toAbsolutePath().normalize()).append('\n');
     } else {
       banner.append("Log in with an existing user (first admin: 'admin').\n");
     }
