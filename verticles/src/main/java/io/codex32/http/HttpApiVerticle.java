@@ -52,6 +52,7 @@ public final class HttpApiVerticle extends VerticleBase {
     return vertx.createHttpServer(EventsEndpoint.configure(serverOptions()))
         .requestHandler(router(contract))
         .webSocketHandshakeHandler(webSockets::handshake)
+        // the connection is set up from the handshake's accept(); this handler only has nothing left to do
         .webSocketHandler(ws -> { })
         .listen(port, services.http().host())
         .onSuccess(server -> actualPort = server.actualPort());

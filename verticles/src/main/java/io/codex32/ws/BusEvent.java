@@ -13,15 +13,35 @@ import java.util.Set;
  * event's own, most specific topic ({@code bots/a}); {@code group} is a wider topic that also
  * receives it ({@code bots} for status events), or {@code null}.
  */
-record BusEvent(String topic, String group, String type, JsonObject data) {
+final class BusEvent {
 
-  /**
-   * The frame for one client. Everything but {@code seq} is the same for every client, yet encoding
-   * a small event is cheap next to the socket write, so it is not cached.
-   */
+  private final String topic;
+  private final String group;
+  private final String type;
+  private final JsonObject data;
+  /** Everything but {@code seq} is the same for every client: encoded once, on first use. */
+  private String head;
+  private String body;
+
+  BusEvent(String topic, String group, String type, JsonObject data) {
+    this.topic = topic;
+    this.group = group;
+    this.type = type;
+    this.data = data;
+  }
+
+  String topic() {
+    return topic;
+  }
+
+  /** The frame for one client: {@code {"type","topic","timestamp","seq","data"}}. */
   String frame(long seq) {
-    return new JsonObject().put("type", type).put("topic", topic).put("timestamp", Instant.now().toString()).put("seq", seq)
-        .put("data", data).encode();
+    if (head == null) {
+      String prefix = new JsonObject().put("type", type).put("topic", topic).put("timestamp", Instant.now().toString()).encode();
+      head = prefix.substring(0, prefix.length() - 1) + ",\"seq\":";
+      body = ",\"data\":" + data.encode() + "}";
+    }
+    return head + seq + body;
   }
 
   boolean matches(Set<String> subscriptions) {

@@ -10,10 +10,10 @@ final class CloseCodes {
   static final short TOKEN_INVALID = 4401;
   /** The client read too slowly: its queue kept overflowing for longer than ws.slow_consumer_close_ms. */
   static final short TOO_SLOW = 4008;
+  /** A client message over {@link EventsEndpoint#MAX_FRAME_BYTES} (RFC 6455). */
+  static final short MESSAGE_TOO_BIG = 1009;
   /** No pong (nor any other frame) within ws.pong_timeout_ms. */
   static final short PONG_TIMEOUT = 4408;
-  /** The gateway is shutting down. */
-  static final short GOING_AWAY = 1001;
 
   private CloseCodes() {
   }

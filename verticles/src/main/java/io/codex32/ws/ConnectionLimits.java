@@ -42,8 +42,4 @@ public final class ConnectionLimits {
       perUser.put(user, mine - 1);
     }
   }
-
-  synchronized int total() {
-    return total;
-  }
 }

@@ -42,11 +42,6 @@ final class Fanout {
     }
   }
 
-  /** How many addresses this instance consumes (for tests and metrics). */
-  int channels() {
-    return channels.size();
-  }
-
   private Channel open(String address) {
     Channel channel = new Channel();
     channel.consumer = vertx.eventBus().consumer(address, message -> deliver(channel, address, message.body()));

@@ -66,7 +66,7 @@ final class WsConnection {
     ws.binaryMessageHandler(b -> sendError("unsupported_frame", "send JSON text frames", null));
     ws.pongHandler(pong -> lastHeard = System.currentTimeMillis());
     ws.drainHandler(v -> flush());
-    ws.exceptionHandler(e -> LOG.debug("websocket of {}: {}", principal.subject(), e.toString()));
+    ws.exceptionHandler(this::onSocketError);
     ws.closeHandler(v -> release());
     timers.add(vertx.setPeriodic(config.pingIntervalMs(), id -> keepAlive()));
     timers.add(vertx.setPeriodic(config.authRecheckMs(), id -> recheck()));
@@ -77,6 +77,18 @@ final class WsConnection {
   }
 
   // ---- client → server ------------------------------------------------------------------------
+
+  /**
+   * Vert.x reports a message over the size limit as an IllegalStateException and keeps the socket
+   * open; the client must learn that its frame went nowhere, so close as RFC 6455 says (1009).
+   * Other errors (resets) are followed by the close handler.
+   */
+  private void onSocketError(Throwable error) {
+    LOG.debug("websocket of {}: {}", principal.subject(), error.toString());
+    if (error instanceof IllegalStateException) {
+      close(CloseCodes.MESSAGE_TOO_BIG, "message too big");
+    }
+  }
 
   private void onText(String text) {
     lastHeard = System.currentTimeMillis();

@@ -82,14 +82,38 @@ class EventsSocketTest {
   }
 
   @Test
-  void tooManySubscriptionsGetAnError() throws Exception {
-    TestGateway small = TestGateway.start(Files.createTempDirectory("codex32-ws-small"), Map.of("CODEX32_WS_MAX_SUBSCRIPTIONS", "2"));
-    try (small; WsClient client = WsClient.withProtocol(small.url(EventsEndpoint.PATH).replace("http://", "ws://"),
-        small.adminToken(), false)) {
+  void subscriptionAndGlobalConnectionLimitsAreEnforced() throws Exception {
+    TestGateway small = TestGateway.start(Files.createTempDirectory("codex32-ws-small"), Map.of(
+        "CODEX32_WS_MAX_SUBSCRIPTIONS", "2", "CODEX32_WS_MAX_CONNECTIONS", "1"));
+    String smallUrl = small.url(EventsEndpoint.PATH).replace("http://", "ws://");
+    try (small; WsClient client = WsClient.withProtocol(smallUrl, small.adminToken(), false)) {
       client.subscribe("bots/a", "bots/b", "bots/c");
       assertThat(client.next().getMap()).containsEntry("code", "too_many_subscriptions").containsEntry("topic", "bots/c");
       assertThat(client.next().getJsonArray("topics")).containsExactly("bots/a", "bots/b");
+      // the process-wide limit counts every user
+      assertThat(WsClient.refusal(smallUrl, small.tokenFor("second-user", "viewer"))).isEqualTo(429);
     }
+  }
+
+  @Test
+  void aFrameOverTheLimitClosesWith1009() throws Exception {
+    try (WsClient client = WsClient.withProtocol(url, gateway.tokenFor("big-viewer", "viewer"), false)) {
+      client.sendRaw("{\"op\":\"subscribe\",\"topics\":[\"" + "x".repeat(EventsEndpoint.MAX_FRAME_BYTES) + "\"]}");
+      assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
+    }
+  }
+
+  @Test
+  void aConnectionClosesWith4401WhenItsUserIsDisabled() throws Exception {
+    String token = gateway.tokenFor("disabled-later", "viewer");
+    try (WsClient client = WsClient.withProtocol(url, token, false)) {
+      client.subscribe("bots");
+      assertThat(client.next().getString("type")).isEqualTo("subscribed");
+      assertThat(gateway.send("PATCH", "/api/v1/users/disabled-later", new JsonObject().put("disabled", true), gateway.adminToken())
+          .status()).isEqualTo(200);
+      assertThat(client.closed().get(5, TimeUnit.SECONDS)).isEqualTo((int) CloseCodes.TOKEN_INVALID);
+    }
+    assertThat(WsClient.refusal(url, token)).isEqualTo(401);
   }
 
   @Test
