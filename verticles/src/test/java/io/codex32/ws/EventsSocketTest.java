@@ -3,11 +3,19 @@ package io.codex32.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bus.Addresses;
+import io.codex32.security.JwtKeys;
+import io.codex32.security.TokenService;
 import io.codex32.test.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -101,6 +109,32 @@ class EventsSocketTest {
       client.sendRaw("{\"op\":\"subscribe\",\"topics\":[\"" + "x".repeat(EventsEndpoint.MAX_FRAME_BYTES) + "\"]}");
       assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo(1009);
     }
+  }
+
+  @Test
+  void aConnectionClosesWith4401WhenItsTokenExpires() throws Exception {
+    // a real token re-signed with the gateway's key to expire in 2 s (the shortest configurable TTL is 30 s)
+    JsonObject claims = payload(gateway.tokenFor("expiring-viewer", "viewer"));
+    long exp = System.currentTimeMillis() / 1000 + 2;
+    String token = sign(claims.put("exp", exp));
+    try (WsClient client = WsClient.withProtocol(url, token, false)) {
+      client.subscribe("bots");
+      assertThat(client.next().getString("type")).isEqualTo("subscribed");
+      assertThat(client.closed().get(10, TimeUnit.SECONDS)).isEqualTo((int) CloseCodes.TOKEN_INVALID);
+      // before the verifier's 5 s leeway ends: it was the exp timer, not the periodic re-check
+      assertThat(System.currentTimeMillis()).isLessThan((exp + TokenService.LEEWAY_SECONDS) * 1000);
+    }
+  }
+
+  private static JsonObject payload(String jwt) {
+    return new JsonObject(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8));
+  }
+
+  private static String sign(JsonObject claims) throws Exception {
+    String pem = Files.readString(gateway.dataDir().resolve("keys").resolve(JwtKeys.PRIVATE_KEY_FILE));
+    JWTAuth signer = JWTAuth.create(gateway.vertx(), new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(TokenService.ALGORITHM).setBuffer(pem)));
+    return signer.generateToken(claims, new JWTOptions().setAlgorithm(TokenService.ALGORITHM).setNoTimestamp(true));
   }
 
   @Test
@@ -247,23 +281,47 @@ class EventsSocketTest {
             .put("version", i).put("padding", padding));
       }
       // the client does not read, so the server's close shows as its connection slot coming free
-      awaitSlotFree(token);
+      awaitSlotsFree(url, token, 2);
       slow.resume();
       assertThat(slow.closed().get(20, TimeUnit.SECONDS)).isEqualTo((int) CloseCodes.TOO_SLOW);
     }
   }
 
-  /** Waits until {@code token}'s user can open two more connections (the limit is 2). */
-  private static void awaitSlotFree(String token) throws InterruptedException {
+  @Test
+  void keepAliveClosesAPeerThatStopsAnsweringPingsAndKeepsOneThatAnswers() throws Exception {
+    TestGateway quick = TestGateway.start(Files.createTempDirectory("codex32-ws-ping"), Map.of(
+        "CODEX32_WS_PING_INTERVAL_MS", "200", "CODEX32_WS_PONG_TIMEOUT_MS", "1000", "CODEX32_WS_MAX_CONNECTIONS_PER_USER", "1"));
+    String quickUrl = quick.url(EventsEndpoint.PATH).replace("http://", "ws://");
+    String silentToken = quick.tokenFor("silent-viewer", "viewer");
+    try (quick; WsClient alive = WsClient.withProtocol(quickUrl, quick.tokenFor("alive-viewer", "viewer"), false);
+        WsClient silent = WsClient.withProtocol(quickUrl, silentToken, true)) {
+      awaitSlotsFree(quickUrl, silentToken, 1);
+      silent.resume();
+      assertThat(silent.closed().get(10, TimeUnit.SECONDS)).isEqualTo((int) CloseCodes.PONG_TIMEOUT);
+      // the answering client has been open longer than the pong timeout by now
+      alive.send(new JsonObject().put("op", "ping"));
+      assertThat(alive.next().getString("type")).isEqualTo("pong");
+      assertThat(alive.closed()).isNotDone();
+    }
+  }
+
+  /** Waits until {@code token}'s user can open {@code slots} connections, i.e. the server closed an earlier one. */
+  private static void awaitSlotsFree(String socketUrl, String token, int slots) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 15_000;
     while (true) {
-      try (WsClient one = WsClient.withProtocol(url, token, false); WsClient two = WsClient.withProtocol(url, token, false)) {
+      List<WsClient> opened = new ArrayList<>();
+      try {
+        for (int i = 0; i < slots; i++) {
+          opened.add(WsClient.withProtocol(socketUrl, token, false));
+        }
         return;
       } catch (CompletionException e) {
         if (System.currentTimeMillis() > deadline) {
-          throw new AssertionError("the stalled connection was not closed", e);
+          throw new AssertionError("the server did not close the stalled connection", e);
         }
         Thread.sleep(100);
+      } finally {
+        opened.forEach(WsClient::close);
       }
     }
   }
