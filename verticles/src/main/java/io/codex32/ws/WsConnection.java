@@ -68,6 +68,11 @@ final class WsConnection {
     ws.drainHandler(v -> flush());
     ws.exceptionHandler(this::onSocketError);
     ws.closeHandler(v -> release());
+    if (ws.isClosed()) {
+      // the client left between the handshake and now: the close handler will not run again
+      release();
+      return;
+    }
     timers.add(vertx.setPeriodic(config.pingIntervalMs(), id -> keepAlive()));
     timers.add(vertx.setPeriodic(config.authRecheckMs(), id -> recheck()));
     if (expiry != null) {
