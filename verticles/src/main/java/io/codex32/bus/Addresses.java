@@ -6,6 +6,8 @@ public final class Addresses {
   public static final String PREFIX = "codex32.";
   public static final String BOT_EVENTS = PREFIX + "bots.events";
   public static final String NODE_HEARTBEAT = PREFIX + "nodes.heartbeat";
+  public static final String DEVICE_TELEMETRY = PREFIX + "devices.telemetry";
+  public static final String WORKFLOW_EVENTS = PREFIX + "workflows.events";
 
   private Addresses() {
   }

@@ -12,7 +12,8 @@ import java.util.Map;
  * {@link ConfigException} naming the key.
  */
 public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
-    ClusterConfig cluster, String nodeId, String adminPassword, ExecutorConfig executor, AuthConfig auth) {
+    ClusterConfig cluster, String nodeId, String adminPassword, ExecutorConfig executor, AuthConfig auth,
+    WsConfig ws) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -48,6 +49,7 @@ public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKi
         s.slug("node.id"),
         adminPassword,
         ExecutorConfig.from(s),
-        AuthConfig.from(s));
+        AuthConfig.from(s),
+        WsConfig.from(s));
   }
 }

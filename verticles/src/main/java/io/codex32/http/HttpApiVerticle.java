@@ -1,6 +1,8 @@
 package io.codex32.http;
 
 import io.codex32.metrics.GatewayMetrics;
+import io.codex32.ws.EventsApi;
+import io.codex32.ws.EventsEndpoint;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
@@ -24,13 +26,18 @@ public final class HttpApiVerticle extends VerticleBase {
   private final ApiServices services;
   private final OpenAPIContract contract;
   private final int port;
+  private final EventsApi events;
   private volatile int actualPort = -1;
 
-  /** {@code contract} comes from {@link ApiContract#load}; a negative port shares one random port among instances. */
-  public HttpApiVerticle(ApiServices services, OpenAPIContract contract, int port) {
+  /**
+   * {@code contract} comes from {@link ApiContract#load}; a negative port shares one random port among instances;
+   * {@code events} serves the WebSocket upgrades ({@code /ws/events}).
+   */
+  public HttpApiVerticle(ApiServices services, OpenAPIContract contract, int port, EventsApi events) {
     this.services = services;
     this.contract = contract;
     this.port = port;
+    this.events = events;
   }
 
   /** The port bound, once started (useful when configured with port 0). */
@@ -40,8 +47,13 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    return vertx.createHttpServer(serverOptions())
+    EventsEndpoint webSockets = events.endpoint(vertx);
+    // upgrade requests go to the handshake handler, not the router: it authenticates before accepting
+    return vertx.createHttpServer(EventsEndpoint.configure(serverOptions()))
         .requestHandler(router(contract))
+        .webSocketHandshakeHandler(webSockets::handshake)
+        // the connection is set up from the handshake's accept(); this handler only has nothing left to do
+        .webSocketHandler(ws -> { })
         .listen(port, services.http().host())
         .onSuccess(server -> actualPort = server.actualPort());
   }

@@ -21,6 +21,7 @@ import io.codex32.store.DocumentStore;
 import io.codex32.store.FileDocumentStore;
 import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotService;
+import io.codex32.ws.EventsApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -103,9 +104,10 @@ public final class GatewayRuntime {
   private static Future<Integer> deployHttp(Vertx vertx, ApiServices services, GatewayConfig config) {
     int port = config.http().port() == 0 ? -1 : config.http().port();
     List<HttpApiVerticle> instances = new CopyOnWriteArrayList<>();
+    EventsApi events = EventsApi.create(services.auth(), config.ws());
     return ApiContract.load(vertx)
         .compose(contract -> vertx.deployVerticle(() -> {
-          HttpApiVerticle verticle = new HttpApiVerticle(services, contract, port);
+          HttpApiVerticle verticle = new HttpApiVerticle(services, contract, port, events);
           instances.add(verticle);
           return verticle;
         }, new DeploymentOptions().setInstances(config.http().effectiveInstances())))
