@@ -23,6 +23,7 @@ import io.vertx.mqtt.messages.MqttSubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,7 +76,12 @@ final class DeviceSession {
     endpoint.subscribeHandler(this::onSubscribe);
     endpoint.unsubscribeHandler(m -> {
       filters.removeAll(m.topics());
-      endpoint.unsubscribeAcknowledge(m.messageId());
+      if (v5) {
+        endpoint.unsubscribeAcknowledge(m.messageId(), m.topics().stream().map(t -> MqttUnsubAckReasonCode.SUCCESS).toList(),
+            MqttProperties.NO_PROPERTIES);
+      } else {
+        endpoint.unsubscribeAcknowledge(m.messageId());
+      }
     });
     endpoint.publishAcknowledgeHandler(this::onPuback);
     endpoint.disconnectHandler(v -> disconnected = true);

@@ -245,6 +245,47 @@ class MqttDeviceIngressTest {
     assertThat(MqttFixture.next(bus, device.id(), null).getValue("payload")).isEqualTo(2);
   }
 
+  @Test
+  void deletingADeviceClosesItsConnectionAndItsSecretStopsWorking() {
+    DeviceCredentials device = newDevice(gateway, "doomed");
+    Mqtt3BlockingClient client = connectedV3(gateway, device, true);
+    assertThat(gateway.delete("/api/v1/devices/" + device.id(), gateway.adminToken()).status()).isEqualTo(204);
+    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+    Throwable again = catchThrowable(() -> connectedV3(gateway, device, true));
+    assertThat(((Mqtt3ConnAckException) again).getMqttMessage().getReturnCode())
+        .isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD);
+  }
+
+  @Test
+  void rotatingTheSecretDisconnectsAndOnlyTheNewSecretConnects() {
+    DeviceCredentials device = newDevice(gateway, "rotated");
+    Mqtt5BlockingClient client = connectedV5(gateway, device);
+    Response rotated = gateway.post("/api/v1/devices/" + device.id() + "/secret", gateway.adminToken());
+    assertThat(rotated.status()).isEqualTo(200);
+    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+    Throwable old = catchThrowable(() -> connectedV5(gateway, device));
+    assertThat(((Mqtt5ConnAckException) old).getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
+    Mqtt5BlockingClient renewed = connectedV5(gateway, new DeviceCredentials(device.id(), rotated.json().getString("secret")));
+    renewed.disconnect();
+  }
+
+  @Test
+  void aSecondConnectionOfTheSameDeviceTakesTheSessionOver() {
+    DeviceCredentials device = newDevice(gateway, "twice");
+    Mqtt3BlockingClient first = connectedV3(gateway, device, true);
+    Mqtt3BlockingClient second = connectedV3(gateway, device, true);
+    try {
+      MqttFixture.eventually(() -> Optional.of(first.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+      assertThat(second.getState().isConnected()).isTrue();
+      String path = "/api/v1/devices/" + device.id();
+      JsonObject view = MqttFixture.eventually(() -> Optional.of(gateway.get(path, gateway.adminToken()).json())
+          .filter(v -> v.getBoolean("online")), Duration.ofSeconds(10));
+      assertThat(view.getBoolean("online")).isTrue();
+    } finally {
+      second.disconnect();
+    }
+  }
+
   static int readConnack(InputStream in) throws Exception {
     byte[] connack = in.readNBytes(4);
     assertThat(connack).hasSize(4);
