@@ -10,6 +10,7 @@ set -euo pipefail
 # Debian packages the tests use beyond a JDK and Maven. Add one per line as capabilities need
 # them (e.g. mosquitto-clients, chromium, chromium-driver, redis-server).
 TEST_PACKAGES=(
+  mosquitto-clients
 )
 
 # Commands every build needs, with the Debian package that provides each.

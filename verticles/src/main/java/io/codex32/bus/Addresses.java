@@ -6,7 +6,10 @@ public final class Addresses {
   public static final String PREFIX = "codex32.";
   public static final String BOT_EVENTS = PREFIX + "bots.events";
   public static final String NODE_HEARTBEAT = PREFIX + "nodes.heartbeat";
+  /** Device telemetry as published over MQTT: device_id, topic, payload, qos, time. */
   public static final String DEVICE_TELEMETRY = PREFIX + "devices.telemetry";
+  /** Device connection state (online / offline) and messages on devices/<id>/events. */
+  public static final String DEVICE_EVENTS = PREFIX + "devices.events";
   public static final String WORKFLOW_EVENTS = PREFIX + "workflows.events";
 
   private Addresses() {
@@ -19,5 +22,10 @@ public final class Addresses {
 
   public static String botLogs(String botId) {
     return PREFIX + "bots.logs." + botId;
+  }
+
+  /** Commands and control messages for one device, consumed by whichever gateway instance holds its MQTT session. */
+  public static String deviceCommands(String deviceId) {
+    return PREFIX + "devices.commands." + deviceId;
   }
 }

@@ -11,9 +11,8 @@ import java.util.Map;
  * The gateway's effective, validated configuration. Built once at start; invalid values throw
  * {@link ConfigException} naming the key.
  */
-public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
-    ClusterConfig cluster, String nodeId, String adminPassword, ExecutorConfig executor, AuthConfig auth,
-    WsConfig ws) {
+public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
+    ClusterConfig cluster, String nodeId, String adminPassword, ExecutorConfig executor, AuthConfig auth, WsConfig ws) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -40,7 +39,7 @@ public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKi
     }
     return new GatewayConfig(
         HttpConfig.from(s),
-        s.port("mqtt.port"),
+        MqttConfig.from(s),
         Path.of(s.requiredString("data_dir")),
         store,
         s.string("pg.url"),
@@ -51,5 +50,10 @@ public record GatewayConfig(HttpConfig http, int mqttPort, Path dataDir, StoreKi
         ExecutorConfig.from(s),
         AuthConfig.from(s),
         WsConfig.from(s));
+  }
+
+  /** The configured MQTT port (0 = any free port). */
+  public int mqttPort() {
+    return mqtt.port();
   }
 }

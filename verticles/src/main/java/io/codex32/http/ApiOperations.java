@@ -4,6 +4,8 @@ import io.codex32.audit.AuditQuery;
 import io.codex32.bot.Bot;
 import io.codex32.bot.BotQuery;
 import io.codex32.bot.BotStatus;
+import io.codex32.devices.DeviceCommand;
+import io.codex32.devices.DeviceCommands;
 import io.codex32.error.Codex32Exception;
 import io.codex32.security.ApiKey;
 import io.codex32.security.Permission;
@@ -61,7 +63,20 @@ final class ApiOperations {
         Map.entry("createApiKey", this::createApiKey),
         Map.entry("revokeApiKey", call -> s.apiKeys().revoke(call.path("keyId")).map(k -> ApiResult.noContent())),
         Map.entry("listAudit", this::listAudit),
-        Map.entry("verifyAudit", call -> s.audit().verify().map(ApiResult::ok)));
+        Map.entry("verifyAudit", call -> s.audit().verify().map(ApiResult::ok)),
+        Map.entry("listDevices", call -> s.devices().list().map(list -> ApiResult.ok(items(list, s.devices()::view)))),
+        Map.entry("createDevice", call -> s.devices().create(call.body())
+            .map(created -> ApiResult.created(created.toJson(), "/api/v1/devices/" + created.device().id()))),
+        Map.entry("getDevice", call -> s.devices().get(call.path("id")).map(d -> ApiResult.ok(s.devices().view(d)))),
+        Map.entry("updateDevice", call -> s.devices().patch(call.path("id"), call.body()).map(d -> ApiResult.ok(s.devices().view(d)))),
+        Map.entry("deleteDevice", call -> s.devices().delete(call.path("id"))
+            .compose(v -> s.commands().deleteAll(call.path("id"))).map(v -> ApiResult.noContent())),
+        Map.entry("rotateDeviceSecret", call -> s.devices().rotateSecret(call.path("id")).map(created -> ApiResult.ok(created.toJson()))),
+        Map.entry("sendDeviceCommand", this::sendDeviceCommand),
+        Map.entry("listDeviceCommands", call -> s.commands().forDevice(call.path("id"))
+            .map(list -> ApiResult.ok(items(list, s.commands()::view)))),
+        Map.entry("getDeviceCommand", call -> s.commands().get(call.path("id"), call.path("commandId"))
+            .map(c -> ApiResult.ok(s.commands().view(c)))));
   }
 
   private Future<ApiResult> login(ApiCall call) {
@@ -131,6 +146,19 @@ final class ApiOperations {
     JsonObject body = call.body();
     return s.apiKeys().create(body.getString("name"), Role.parse(body.getString("role")), call.principal().subject())
         .map(created -> ApiResult.created(created.toJson(), "/api/v1/api-keys/" + created.key().id()));
+  }
+
+  /** 201 with the command {@code queued}; delivery follows, its status is readable at the Location. */
+  private Future<ApiResult> sendDeviceCommand(ApiCall call) {
+    JsonObject body = call.body();
+    String deviceId = call.path("id");
+    return s.commands().send(deviceId, body.getString("name"), body.getValue("payload"),
+            body.getInteger("ttl_s", DeviceCommands.DEFAULT_TTL_S))
+        .map(command -> ApiResult.created(s.commands().view(command), commandLocation(command)));
+  }
+
+  private static String commandLocation(DeviceCommand command) {
+    return "/api/v1/devices/" + command.deviceId() + "/commands/" + command.id();
   }
 
   private Future<ApiResult> listAudit(ApiCall call) {

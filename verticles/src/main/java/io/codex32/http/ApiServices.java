@@ -2,6 +2,8 @@ package io.codex32.http;
 
 import io.codex32.audit.AuditLog;
 import io.codex32.config.HttpConfig;
+import io.codex32.devices.DeviceCommands;
+import io.codex32.devices.DeviceService;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
 import io.codex32.security.UserService;
@@ -10,5 +12,5 @@ import io.codex32.supervisor.BotService;
 
 /** The domain services the HTTP API exposes, shared by every verticle instance. */
 public record ApiServices(HttpConfig http, DocumentStore store, BotService bots, AuthService auth, UserService users,
-    ApiKeyService apiKeys, AuditLog audit) {
+    ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands) {
 }

@@ -3,6 +3,11 @@ package io.codex32.runtime;
 import io.codex32.audit.AuditLog;
 import io.codex32.config.AuthConfig;
 import io.codex32.config.GatewayConfig;
+import io.codex32.devices.DeviceCommands;
+import io.codex32.devices.DeviceControl;
+import io.codex32.devices.DeviceEventsListener;
+import io.codex32.devices.DeviceService;
+import io.codex32.devices.LiveDeviceStates;
 import io.codex32.executor.EventBusExecutorClient;
 import io.codex32.executor.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
@@ -10,6 +15,8 @@ import io.codex32.http.ApiContract;
 import io.codex32.http.ApiServices;
 import io.codex32.http.HttpApiVerticle;
 import io.codex32.live.LiveBotStates;
+import io.codex32.mqtt.MqttIngressVerticle;
+import io.codex32.mqtt.MqttServices;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
 import io.codex32.security.JwtKeys;
@@ -48,14 +55,18 @@ public final class GatewayRuntime {
 
   private final Vertx vertx;
   private final DocumentStore store;
-  private final int httpPort;
+  private final Ports ports;
   private final String generatedAdminPassword;
   private final long purgeTimer;
 
-  private GatewayRuntime(Vertx vertx, DocumentStore store, int httpPort, String generatedAdminPassword, long purgeTimer) {
+  /** The ports actually bound. */
+  private record Ports(int http, int mqtt) {
+  }
+
+  private GatewayRuntime(Vertx vertx, DocumentStore store, Ports ports, String generatedAdminPassword, long purgeTimer) {
     this.vertx = vertx;
     this.store = store;
-    this.httpPort = httpPort;
+    this.ports = ports;
     this.generatedAdminPassword = generatedAdminPassword;
     this.purgeTimer = purgeTimer;
   }
@@ -82,18 +93,25 @@ public final class GatewayRuntime {
     LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
     LiveBotStates live = new LiveBotStates(clock);
     BotService bots = new BotService(store, new EventBusExecutorClient(vertx), live, clock);
+    LiveDeviceStates liveDevices = new LiveDeviceStates();
+    DeviceControl deviceControl = new DeviceControl(vertx);
+    DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
+    DeviceCommands commands = new DeviceCommands(store, devices, deviceControl, clock, config.mqtt().maxQueuedCommands());
+    MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock);
     ApiServices services = new ApiServices(config.http(), store, bots,
-        new AuthService(users, tokens, apiKeys, throttle), users, apiKeys, new AuditLog(store, clock));
+        new AuthService(users, tokens, apiKeys, throttle), users, apiKeys, new AuditLog(store, clock), devices, commands);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
         .compose(generated -> new BotEventsListener(bots, live).register(vertx)
+            .compose(listening -> new DeviceEventsListener(liveDevices).register(vertx))
             .compose(listening -> deployHttp(vertx, services, config))
             .compose(port -> deployExecutor(vertx, config, port, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
                 .compose(v -> bots.reconcile(config.nodeId()))
                 .map(port))
-            .compose(port -> writePorts(vertx, config.dataDir(), port).map(port))
-            .map(port -> new GatewayRuntime(vertx, store, port, generated, purgeTimer)))
+            .compose(httpPort -> deployMqtt(vertx, mqtt).map(mqttPort -> new Ports(httpPort, mqttPort)))
+            .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
+            .map(bound -> new GatewayRuntime(vertx, store, bound, generated, purgeTimer)))
         .onFailure(failure -> vertx.cancelTimer(purgeTimer));
   }
 
@@ -114,6 +132,22 @@ public final class GatewayRuntime {
         .map(id -> instances.get(0).actualPort());
   }
 
+  /**
+   * Like the HTTP verticle: one instance per core sharing one port. Port 0 becomes -2, not -1: Vert.x
+   * shares one random port among all TCP servers with the same negative port, so -1 would put MQTT
+   * on the HTTP listener and hand every other connection to the wrong protocol.
+   */
+  private static Future<Integer> deployMqtt(Vertx vertx, MqttServices services) {
+    int port = services.config().port() == 0 ? -2 : services.config().port();
+    List<MqttIngressVerticle> instances = new CopyOnWriteArrayList<>();
+    return vertx.deployVerticle(() -> {
+      MqttIngressVerticle verticle = new MqttIngressVerticle(services, port);
+      instances.add(verticle);
+      return verticle;
+    }, new DeploymentOptions().setInstances(services.config().effectiveInstances()))
+        .map(id -> instances.get(0).actualPort());
+  }
+
   /** The single-node default: this process also runs the executor of its own node. */
   private static Future<String> deployExecutor(Vertx vertx, GatewayConfig config, int httpPort,
       Function<String, Future<String>> botTokens, Clock clock) {
@@ -123,8 +157,8 @@ public final class GatewayRuntime {
     return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
   }
 
-  private static Future<Void> writePorts(Vertx vertx, Path dataDir, int httpPort) {
-    JsonObject ports = new JsonObject().put("http", httpPort);
+  private static Future<Void> writePorts(Vertx vertx, Path dataDir, Ports bound) {
+    JsonObject ports = new JsonObject().put("http", bound.http()).put("mqtt", bound.mqtt());
     return vertx.executeBlocking(() -> {
       Path tmp = dataDir.resolve("ports.json.tmp");
       Files.writeString(tmp, ports.encodePrettily());
@@ -133,7 +167,11 @@ public final class GatewayRuntime {
   }
 
   public int httpPort() {
-    return httpPort;
+    return ports.http();
+  }
+
+  public int mqttPort() {
+    return ports.mqtt();
   }
 
   /** The password generated for {@code admin} on this first start, or {@code null}. */

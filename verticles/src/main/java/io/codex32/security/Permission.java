@@ -15,7 +15,11 @@ public enum Permission {
   /** Create, list and revoke API keys. */
   API_KEYS_MANAGE,
   /** Read and verify the audit trail. */
-  AUDIT_READ;
+  AUDIT_READ,
+  /** Read devices, their live state and their commands. */
+  DEVICES_READ,
+  /** Register, change, delete devices, rotate their secrets and send them commands. */
+  DEVICES_WRITE;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

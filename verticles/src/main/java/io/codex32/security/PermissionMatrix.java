@@ -14,9 +14,10 @@ public final class PermissionMatrix {
   private static final Map<Role, Set<Permission>> GRANTS = new EnumMap<>(Role.class);
 
   static {
-    GRANTS.put(Role.VIEWER, EnumSet.of(Permission.BOTS_READ));
-    GRANTS.put(Role.USER, EnumSet.of(Permission.BOTS_READ, Permission.BOTS_CONTROL));
-    GRANTS.put(Role.OPERATOR, EnumSet.of(Permission.BOTS_READ, Permission.BOTS_CONTROL, Permission.BOTS_WRITE));
+    GRANTS.put(Role.VIEWER, EnumSet.of(Permission.BOTS_READ, Permission.DEVICES_READ));
+    GRANTS.put(Role.USER, EnumSet.of(Permission.BOTS_READ, Permission.BOTS_CONTROL, Permission.DEVICES_READ));
+    GRANTS.put(Role.OPERATOR, EnumSet.of(Permission.BOTS_READ, Permission.BOTS_CONTROL, Permission.BOTS_WRITE,
+        Permission.DEVICES_READ, Permission.DEVICES_WRITE));
     GRANTS.put(Role.ADMIN, EnumSet.allOf(Permission.class));
   }
 

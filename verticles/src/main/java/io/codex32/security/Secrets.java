@@ -8,7 +8,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /** Random identifiers and secrets, and the SHA-256 digests under which high-entropy secrets are stored. */
-final class Secrets {
+public final class Secrets {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -16,23 +16,23 @@ final class Secrets {
   private Secrets() {
   }
 
-  static byte[] randomBytes(int count) {
+  public static byte[] randomBytes(int count) {
     byte[] bytes = new byte[count];
     RANDOM.nextBytes(bytes);
     return bytes;
   }
 
   /** {@code count} random bytes as unpadded base64url. */
-  static String randomBase64Url(int count) {
+  public static String randomBase64Url(int count) {
     return BASE64URL.encodeToString(randomBytes(count));
   }
 
   /** {@code count} random bytes as lower-case hex. */
-  static String randomHex(int count) {
+  public static String randomHex(int count) {
     return HexFormat.of().formatHex(randomBytes(count));
   }
 
-  static String sha256Hex(String value) {
+  public static String sha256Hex(String value) {
     try {
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
@@ -41,7 +41,7 @@ final class Secrets {
   }
 
   /** Constant-time comparison, so response timing does not reveal how many leading characters matched. */
-  static boolean constantTimeEquals(String a, String b) {
+  public static boolean constantTimeEquals(String a, String b) {
     return MessageDigest.isEqual(a.getBytes(StandardCharsets.UTF_8), b.getBytes(StandardCharsets.UTF_8));
   }
 }

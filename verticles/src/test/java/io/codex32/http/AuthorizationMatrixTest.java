@@ -55,6 +55,15 @@ class AuthorizationMatrixTest {
       revokeApiKey   DELETE /api/v1/api-keys/{key}           401       403    403  403      ok    403        403
       listAudit      GET    /api/v1/audit                    401       403    403  403      ok    403        403
       verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403
+      listDevices    GET    /api/v1/devices                  401       ok     ok   ok       ok    ok         ok
+      createDevice   POST   /api/v1/devices                  401       403    403  ok       ok    403        ok
+      getDevice      GET    /api/v1/devices/{device}         401       ok     ok   ok       ok    ok         ok
+      updateDevice   PATCH  /api/v1/devices/{device}         401       403    403  ok       ok    403        ok
+      deleteDevice   DELETE /api/v1/devices/{device}         401       403    403  ok       ok    403        ok
+      rotateDeviceSecret POST /api/v1/devices/{device}/secret 401     403    403  ok       ok    403        ok
+      sendDeviceCommand POST /api/v1/devices/{device}/commands 401    403    403  ok       ok    403        ok
+      listDeviceCommands GET /api/v1/devices/{device}/commands 401    ok     ok   ok       ok    ok         ok
+      getDeviceCommand GET  /api/v1/devices/{devcmd}         401       ok     ok   ok       ok    ok         ok
       """;
 
   /**
@@ -118,6 +127,10 @@ class AuthorizationMatrixTest {
       path = path.replace("{user}", freshUser());
     } else if (path.contains("{key}")) {
       path = path.replace("{key}", freshApiKey());
+    } else if (path.contains("{device}")) {
+      path = path.replace("{device}", freshDevice());
+    } else if (path.contains("{devcmd}")) {
+      path = path.replace("{devcmd}", freshDeviceCommand());
     }
     Response response = gateway.send(row.method(), path, body(row.operationId()), CREDENTIALS.get(caller));
 
@@ -167,6 +180,9 @@ class AuthorizationMatrixTest {
           .encode();
       case "updateUser" -> new JsonObject().put("role", "user").encode();
       case "createApiKey" -> new JsonObject().put("name", "key " + n).put("role", "viewer").encode();
+      case "createDevice" -> new JsonObject().put("id", "matrix-device-new-" + n).encode();
+      case "updateDevice" -> new JsonObject().put("labels", new JsonObject().put("room", "r" + n)).encode();
+      case "sendDeviceCommand" -> new JsonObject().put("name", "ping").put("payload", n).encode();
       default -> null;
     };
   }
@@ -192,6 +208,21 @@ class AuthorizationMatrixTest {
         adminToken());
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return created.json().getString("id");
+  }
+
+  private static String freshDevice() {
+    String id = "matrix-device-" + SEQUENCE.incrementAndGet();
+    Response created = gateway.send("POST", "/api/v1/devices", new JsonObject().put("id", id), adminToken());
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    return id;
+  }
+
+  /** {@code <device>/commands/<commandId>} of a fresh command. */
+  private static String freshDeviceCommand() {
+    String device = freshDevice();
+    Response sent = gateway.send("POST", "/api/v1/devices/" + device + "/commands", new JsonObject().put("name", "ping"), adminToken());
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+    return device + "/commands/" + sent.json().getString("id");
   }
 
   private static String adminToken() {

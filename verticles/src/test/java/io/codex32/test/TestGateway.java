@@ -50,6 +50,9 @@ public final class TestGateway implements AutoCloseable {
         "CODEX32_HTTP_PORT", "0",
         "CODEX32_HTTP_HOST", "127.0.0.1",
         "CODEX32_HTTP_INSTANCES", "2",
+        "CODEX32_MQTT_PORT", "0",
+        "CODEX32_MQTT_HOST", "127.0.0.1",
+        "CODEX32_MQTT_INSTANCES", "2",
         "CODEX32_DATA_DIR", dataDir.toString(),
         "CODEX32_ADMIN_PASSWORD", ADMIN_PASSWORD,
         "CODEX32_AUTH_BCRYPT_COST", "4"));
@@ -88,6 +91,11 @@ public final class TestGateway implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** The port the MQTT listener bound. */
+  public int mqttPort() {
+    return runtime.mqttPort();
   }
 
   public String url(String path) {
