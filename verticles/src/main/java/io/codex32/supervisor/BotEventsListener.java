@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,8 @@ public final class BotEventsListener {
 
   private final BotService bots;
   private final LiveBotStates live;
+  /** The last pending status write per bot; touched only on the consumer's event loop. */
+  private final Map<String, Future<Void>> writes = new HashMap<>();
 
   public BotEventsListener(BotService bots, LiveBotStates live) {
     this.bots = bots;
@@ -46,7 +50,12 @@ public final class BotEventsListener {
       return;
     }
     String botId = event.getString("bot_id");
-    bots.applyStatus(botId, BotStatus.parse(event.getString("status")), event.getLong("version"), event.getString("reason"))
+    // one write per bot at a time: a crash loop reports faster than the store acknowledges
+    Future<Void> previous = writes.getOrDefault(botId, Future.succeededFuture());
+    Future<Void> write = previous.transform(done -> bots.applyStatus(botId, BotStatus.parse(event.getString("status")),
+        event.getLong("version"), event.getString("reason")))
         .onFailure(failure -> LOG.warn("could not store status of bot {}: {}", botId, failure.getMessage()));
+    writes.put(botId, write);
+    write.onComplete(done -> writes.remove(botId, write));
   }
 }

@@ -8,6 +8,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event-bus consumer per address per verticle instance, registered when the first connection
@@ -15,6 +17,8 @@ import java.util.Set;
  * work for one subscriber as for a thousand. Touched only on the instance's event loop.
  */
 final class Fanout {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Fanout.class);
 
   private final Vertx vertx;
   private final Map<String, Channel> channels = new HashMap<>();
@@ -56,8 +60,11 @@ final class Fanout {
     }
     // a snapshot: delivering can close a connection, which leaves the channel
     for (WsConnection connection : channel.snapshot()) {
-      for (BusEvent event : events) {
-        connection.deliver(event);
+      try {
+        events.forEach(connection::deliver);
+      } catch (RuntimeException e) {
+        // one broken connection must not cost the others this event
+        LOG.warn("could not deliver to a WebSocket connection: {}", e.toString());
       }
     }
   }

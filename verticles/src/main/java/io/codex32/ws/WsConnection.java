@@ -182,9 +182,17 @@ final class WsConnection {
     send(error.encode());
   }
 
+  /**
+   * Closed by us, or closing from the other side: Vert.x refuses writes as soon as the close
+   * handshake begins, before our close handler has run.
+   */
+  private boolean gone() {
+    return closed || ws.isClosed();
+  }
+
   /** Writes now if the socket takes it, otherwise queues (dropping the oldest when full). Never waits. */
   private void send(String text) {
-    if (closed) {
+    if (gone()) {
       return;
     }
     if (queue.isEmpty() && !queue.hasDropped() && !ws.writeQueueFull()) {
@@ -194,14 +202,14 @@ final class WsConnection {
     if (queue.offer(text)) {
       overflowed();
     }
-    if (!closed && !ws.writeQueueFull()) {
+    if (!gone() && !ws.writeQueueFull()) {
       flush();
     }
   }
 
   /** Called when the socket can take more: first the count of what was lost, then the queue, oldest first. */
   private void flush() {
-    while (!closed && !ws.writeQueueFull()) {
+    while (!gone() && !ws.writeQueueFull()) {
       if (queue.hasDropped()) {
         ws.writeTextMessage(new JsonObject().put("type", "dropped").put("count", queue.takeDropped())
             .put("timestamp", Instant.now().toString()).encode());
