@@ -39,11 +39,11 @@ public final class MqttIngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    MqttServerOptions options = new MqttServerOptions()
+    MqttServerOptions options = MqttTls.apply(new MqttServerOptions()
         .setHost(services.config().host())
         .setPort(port)
         .setMaxMessageSize(services.config().maxMessageBytes())
-        .setTimeoutOnConnect(CONNECT_TIMEOUT_S);
+        .setTimeoutOnConnect(CONNECT_TIMEOUT_S), services.config());
     return MqttServer.create(vertx, options)
         .endpointHandler(this::onConnect)
         .exceptionHandler(e -> LOG.debug("MQTT connection failed: {}", e.toString()))
