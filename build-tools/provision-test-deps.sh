@@ -11,6 +11,7 @@ set -euo pipefail
 # them (e.g. mosquitto-clients, chromium, chromium-driver, redis-server).
 TEST_PACKAGES=(
   mosquitto-clients
+  openssl
 )
 
 # Commands every build needs, with the Debian package that provides each.
