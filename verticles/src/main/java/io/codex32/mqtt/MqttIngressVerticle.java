@@ -48,6 +48,7 @@ public final class MqttIngressVerticle extends VerticleBase {
         .endpointHandler(this::onConnect)
         .exceptionHandler(e -> LOG.debug("MQTT connection failed: {}", e.toString()))
         .listen()
+        .recover(MqttTls.explainFailure(services.config()))
         .onSuccess(server -> actualPort = server.actualPort());
   }
 

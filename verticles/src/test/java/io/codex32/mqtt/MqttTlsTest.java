@@ -22,10 +22,12 @@ import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -61,9 +63,15 @@ class MqttTlsTest {
   }
 
   @AfterAll
-  static void stopGateway() {
+  static void stopGateway() throws IOException {
     if (gateway != null) {
       gateway.close();
+    }
+    if (dir != null) {
+      // the generated private key does not outlive the test
+      try (Stream<Path> files = Files.walk(dir)) {
+        files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+      }
     }
   }
 
@@ -146,7 +154,10 @@ class MqttTlsTest {
     assertThatThrownBy(() -> TestGateway.start(Files.createDirectories(dir.resolve("data-bad")), Map.of(
         "CODEX32_MQTT_TLS_CERT", cert.toString(), "CODEX32_MQTT_TLS_KEY", garbage.toString())))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("gateway did not start");
+        .hasMessage("gateway did not start")
+        .cause().hasMessageStartingWith("MQTT listener (TLS, mqtt.tls.cert " + cert.toAbsolutePath() + ", mqtt.tls.key "
+            + garbage.toAbsolutePath() + ") did not start: ")
+        .hasMessageContaining("PRIVATE KEY");
   }
 
   private static JsonObject telemetryOf(DeviceCredentials device) {

@@ -1,0 +1,253 @@
+#!/usr/bin/env bash
+# MQTT ingest benchmark: the gateway's MQTT listener against Debian's Mosquitto broker, measured in
+# the same run with the same load generator (bench/src/.../MqttBench.java, HiveMQ MQTT client,
+# MQTT 3.1.1). Prints a Markdown report on stdout; progress goes to stderr. See docs/benchmarks.md,
+# "MQTT". Loopback only; every phase is bounded; everything this script starts is stopped when it exits.
+#
+#   1. registers devices through the REST API (the gateway authenticates every CONNECT);
+#   2. memory per idle connection: server RSS before and with BENCH_MQTT_IDLE connections;
+#   3. telemetry msgs/s at QoS 0 and 1 with BENCH_MQTT_DEVICES devices, closed loop.
+#
+# Usage: bench/mqtt.sh                 (about 4 minutes)
+# Environment (all optional):
+#   BENCH_MQTT_DEVICES          comma-separated device counts for the rate rows (default 100,1000)
+#   BENCH_MQTT_IDLE             idle connections for the memory phase           (default 10000)
+#   BENCH_MQTT_REGISTER_S       time budget for registering the idle devices    (default 90)
+#   BENCH_WARMUP_S              warm-up seconds per rate row                     (default 3)
+#   BENCH_DURATION_S            measured seconds per rate row                    (default 10)
+#   BENCH_JVM_FLAGS             JVM flags of the gateway                         (default -Xms256m -Xmx1g)
+#   BENCH_TOOL_JVM_FLAGS        JVM flags of the load generator                  (default -Xms256m -Xmx2g)
+#   BENCH_QUIET_WAIT_S          wait up to this long for the machine to be idle first (default 0)
+# Needs mosquitto; when it is missing and this runs as root, installs Debian's `mosquitto` package
+# with apt-get (without starting its service). The broker runs in the foreground from a temporary
+# configuration, never as the system service.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+DEVICES=${BENCH_MQTT_DEVICES:-100,1000}
+IDLE=${BENCH_MQTT_IDLE:-10000}
+REGISTER_S=${BENCH_MQTT_REGISTER_S:-90}
+WARMUP_S=${BENCH_WARMUP_S:-3}
+DURATION_S=${BENCH_DURATION_S:-10}
+JVM_FLAGS=${BENCH_JVM_FLAGS:--Xms256m -Xmx1g}
+TOOL_JVM_FLAGS=${BENCH_TOOL_JVM_FLAGS:--Xms256m -Xmx2g}
+QUIET_WAIT_S=${BENCH_QUIET_WAIT_S:-0}
+read -r -a JVM <<<"$JVM_FLAGS"
+read -r -a TOOL_JVM <<<"$TOOL_JVM_FLAGS"
+
+GATEWAY_JAR=gateway/target/codex32-gateway.jar
+BENCH_JAR=bench/target/codex32-bench-all.jar
+LAST_RUN=bench/target/last-mqtt-run
+
+log() { echo "mqtt-bench: $*" >&2; }
+
+# ---- prerequisites ----------------------------------------------------------------------------
+
+if [[ ! -f $GATEWAY_JAR ]]; then
+  log "building the gateway jar (mvn -q -DskipTests package)"
+  mvn -q -DskipTests package >&2
+fi
+log "building the bench tool"
+mvn -q -f bench/pom.xml package >&2
+
+MOSQUITTO=$(command -v mosquitto || true)
+[[ -z $MOSQUITTO && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
+if [[ -z $MOSQUITTO ]]; then
+  if [[ $(id -u) -ne 0 ]]; then
+    log "mosquitto is missing; install Debian's package first: sudo apt-get install -y mosquitto"
+    exit 2
+  fi
+  log "mosquitto is missing: installing Debian's 'mosquitto' package with apt-get (its service is not started)"
+  made_policy=
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    # tells invoke-rc.d / deb-systemd-invoke not to start the service the package installs
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+    chmod 755 /usr/sbin/policy-rc.d
+    made_policy=1
+  fi
+  set +e
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto >&2
+  rc=$?
+  set -e
+  [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
+  MOSQUITTO=$(command -v mosquitto || true)
+  [[ -z $MOSQUITTO && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
+  if [[ $rc -ne 0 || -z $MOSQUITTO ]]; then
+    log "installing mosquitto failed (apt-get exit $rc); try apt-get update first"
+    exit 2
+  fi
+fi
+MOSQUITTO_VERSION=$(dpkg-query -W -f='${Version}' mosquitto 2>/dev/null || "$MOSQUITTO" -h 2>&1 | head -n 1)
+
+# Every server and the load generator hold one descriptor per connection: raise the soft limit
+# (to the hard limit if that is lower). Inherited by everything started below.
+WANT_FDS=$((IDLE + 4096))
+if ! ulimit -n "$WANT_FDS" 2>/dev/null; then
+  ulimit -n "$(ulimit -Hn)"
+fi
+FDS=$(ulimit -n)
+if (( FDS < IDLE + 1024 )); then
+  log "open-file limit $FDS is too low for $IDLE idle connections; using $((FDS - 1024))"
+  IDLE=$((FDS - 1024))
+fi
+
+# ---- clean-up ---------------------------------------------------------------------------------
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/codex32-mqtt-bench.XXXXXX")
+GW_PID=
+MOSQ_PID=
+
+stop() { # pid name: SIGTERM, then wait up to 20 s, then SIGKILL
+  local pid=$1 name=$2
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 200); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  log "$name (pid $pid) did not stop within 20 s after SIGTERM; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  stop "$GW_PID" gateway
+  stop "$MOSQ_PID" mosquitto
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ports.json {"http": N, "mqtt": M} appears once the gateway listens; then /health/ready must answer 200.
+wait_ready() { # dir pid name
+  local dir=$1 pid=$2 name=$3 port=
+  for _ in $(seq 1 600); do
+    kill -0 "$pid" 2>/dev/null || { log "$name exited during start-up; its log:"; tail -n 30 "$WORK/$name.log" >&2; return 1; }
+    if [[ -f $dir/ports.json ]]; then
+      port=$(sed -n 's/.*"http" *: *\([0-9][0-9]*\).*/\1/p' "$dir/ports.json")
+      if [[ -n $port ]] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready"; then
+        return 0
+      fi
+    fi
+    sleep 0.1
+  done
+  log "$name not ready after 60 s"
+  return 1
+}
+
+free_port() { # a TCP port nothing listens on, from the range below the ephemeral ports
+  local port
+  for _ in $(seq 1 100); do
+    port=$((20000 + RANDOM % 10000))
+    if ! ss -Htln "sport = :$port" | grep -q .; then echo "$port"; return 0; fi
+  done
+  return 1
+}
+
+CLK_TCK=$(getconf CLK_TCK)
+busy_cores() { # CPU cores busy on the whole machine over the next 2 s (from /proc/stat)
+  local a b
+  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+  sleep 2
+  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
+  awk -v a="$a" -v b="$b" -v t="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / (2 * t) }'
+}
+
+BUSY_BEFORE=$(busy_cores)
+waited=0
+while awk -v b="$BUSY_BEFORE" 'BEGIN { exit !(b >= 0.3) }' && (( waited < QUIET_WAIT_S )); do
+  log "machine busy ($BUSY_BEFORE cores) before the run; waiting for it to be idle"
+  BUSY_BEFORE=$(busy_cores)
+  waited=$((waited + 2))
+done
+
+# ---- servers ----------------------------------------------------------------------------------
+
+PASSWORD="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+log "starting the gateway (data in $WORK/gateway)"
+# The per-IP CONNECT rate limit would refuse a load generator that opens thousands of connections
+# from 127.0.0.1: lift it for the run.
+CODEX32_DATA_DIR="$WORK/gateway" CODEX32_HTTP_PORT=0 CODEX32_HTTP_HOST=127.0.0.1 \
+  CODEX32_MQTT_PORT=0 CODEX32_MQTT_HOST=127.0.0.1 \
+  CODEX32_MQTT_CONNECT_BURST=100000 CODEX32_MQTT_CONNECT_RATE_PER_S=100000 \
+  CODEX32_ADMIN_PASSWORD="$PASSWORD" \
+  java "${JVM[@]}" -jar "$GATEWAY_JAR" >"$WORK/gateway.log" 2>&1 &
+GW_PID=$!
+wait_ready "$WORK/gateway" "$GW_PID" gateway
+GW_HTTP=$(sed -n 's/.*"http" *: *\([0-9][0-9]*\).*/\1/p' "$WORK/gateway/ports.json")
+GW_MQTT=$(sed -n 's/.*"mqtt" *: *\([0-9][0-9]*\).*/\1/p' "$WORK/gateway/ports.json")
+log "gateway pid $GW_PID: HTTP 127.0.0.1:$GW_HTTP, MQTT 127.0.0.1:$GW_MQTT"
+
+MOSQ_PORT=$(free_port)
+mkdir -p "$WORK/mosquitto"
+cat >"$WORK/mosquitto/mosquitto.conf" <<CONF
+listener $MOSQ_PORT 127.0.0.1
+allow_anonymous true
+persistence false
+max_connections -1
+log_dest file $WORK/mosquitto/mosquitto.log
+log_type error
+log_type warning
+CONF
+# started as root, mosquitto would switch to the user 'mosquitto', which cannot write to $WORK
+[[ $(id -u) -eq 0 ]] && echo "user root" >>"$WORK/mosquitto/mosquitto.conf"
+log "starting mosquitto $MOSQUITTO_VERSION on 127.0.0.1:$MOSQ_PORT"
+"$MOSQUITTO" -c "$WORK/mosquitto/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 &
+MOSQ_PID=$!
+for _ in $(seq 1 100); do
+  ss -Htln "sport = :$MOSQ_PORT" | grep -q . && break
+  kill -0 "$MOSQ_PID" 2>/dev/null || { log "mosquitto exited:"; cat "$WORK/mosquitto.log" >&2; exit 1; }
+  sleep 0.1
+done
+
+# ---- load -------------------------------------------------------------------------------------
+
+set +e
+java "${TOOL_JVM[@]}" -cp "$BENCH_JAR" io.codex32.bench.MqttBench \
+  --gateway-http-port="$GW_HTTP" --gateway-mqtt-port="$GW_MQTT" --gateway-pid="$GW_PID" --password="$PASSWORD" \
+  --mosquitto-port="$MOSQ_PORT" --mosquitto-pid="$MOSQ_PID" --devices="$DEVICES" --idle="$IDLE" \
+  --register-budget-s="$REGISTER_S" --warmup-s="$WARMUP_S" --duration-s="$DURATION_S" --clk-tck="$CLK_TCK" \
+  --out="$WORK/results.md" >/dev/null
+LOAD_EXIT=$?
+set -e
+
+GW_RSS=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$GW_PID/status")
+GW_HWM=$(awk '$1 == "VmHWM:" { printf "%.0f", $2 / 1024 }' "/proc/$GW_PID/status")
+MOSQ_RSS=$(awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$MOSQ_PID/status")
+MOSQ_HWM=$(awk '$1 == "VmHWM:" { printf "%.1f", $2 / 1024 }' "/proc/$MOSQ_PID/status")
+stop "$GW_PID" gateway
+GW_PID=
+stop "$MOSQ_PID" mosquitto
+MOSQ_PID=
+
+rm -rf "$LAST_RUN"
+mkdir -p "$LAST_RUN"
+grep -v '"logger_name":"codex32.access"' "$WORK/gateway.log" >"$LAST_RUN/gateway.log" || true
+cp "$WORK/mosquitto/mosquitto.conf" "$WORK/mosquitto/mosquitto.log" "$LAST_RUN/" 2>/dev/null || true
+BLOCKED=$(grep -c 'has been blocked for' "$LAST_RUN/gateway.log" || true)
+WARNS=$(grep -c '"level":"WARN"' "$LAST_RUN/gateway.log" || true)
+ERRORS=$(grep -c '"level":"ERROR"' "$LAST_RUN/gateway.log" || true)
+
+{
+  echo "## MQTT results ($(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+  echo
+  echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
+    "$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r);" \
+    "$(java -version 2>&1 | head -n 1); mosquitto $MOSQUITTO_VERSION (Debian package);" \
+    "gateway JVM flags: \`$JVM_FLAGS\`; open-file limit $FDS"
+  echo
+  echo "Machine busy before the run (other processes): $BUSY_BEFORE cores over 2 s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  echo
+  if [[ -f $WORK/results.md ]]; then cat "$WORK/results.md"; else echo "(the load generator wrote no results)"; fi
+  echo
+  echo "At the end: gateway RSS $GW_RSS MiB (peak $GW_HWM MiB), mosquitto RSS $MOSQ_RSS MiB (peak $MOSQ_HWM MiB)." \
+    "Gateway log: $WARNS WARN, $ERRORS ERROR, $BLOCKED blocked-thread warnings (kept in $LAST_RUN/)."
+  if [[ $LOAD_EXIT -ne 0 ]]; then
+    echo
+    echo "**INVALID RUN**: the load generator exited with $LOAD_EXIT (errors > 0 or a failure; see stderr)."
+  fi
+} | tee "$LAST_RUN/report.md"
+
+exit "$LOAD_EXIT"
