@@ -62,11 +62,13 @@ final class GatewayProcess implements AutoCloseable {
     this.stderr = stderr;
   }
 
-  /** The environment of a test gateway: any free port on 127.0.0.1, fast bcrypt, known admin password. Mutable. */
+  /** The environment of a test gateway: any free ports on 127.0.0.1, fast bcrypt, known admin password. Mutable. */
   static Map<String, String> env(Path dataDir) {
     Map<String, String> env = new HashMap<>();
     env.put("CODEX32_HTTP_HOST", "127.0.0.1");
     env.put("CODEX32_HTTP_PORT", "0");
+    env.put("CODEX32_MQTT_HOST", "127.0.0.1");
+    env.put("CODEX32_MQTT_PORT", "0");
     env.put("CODEX32_DATA_DIR", dataDir.toAbsolutePath().toString());
     env.put("CODEX32_ADMIN_PASSWORD", ADMIN_PASSWORD);
     env.put("CODEX32_AUTH_BCRYPT_COST", "4");
