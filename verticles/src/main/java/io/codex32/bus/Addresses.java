@@ -5,6 +5,11 @@ public final class Addresses {
 
   public static final String PREFIX = "codex32.";
   public static final String BOT_EVENTS = PREFIX + "bots.events";
+  /**
+   * A bot's own heartbeat (REST or MQTT), published for every executor: bot_id, time, optional status
+   * text and metrics. Only the executor supervising the bot acts on it.
+   */
+  public static final String BOT_HEARTBEATS = PREFIX + "bots.heartbeat";
   public static final String NODE_HEARTBEAT = PREFIX + "nodes.heartbeat";
   /** Device telemetry as published over MQTT: device_id, topic, payload, qos, time. */
   public static final String DEVICE_TELEMETRY = PREFIX + "devices.telemetry";

@@ -3,6 +3,7 @@ package io.codex32.executor;
 import io.codex32.bot.BotSpec;
 import io.codex32.bot.BotStatus;
 import io.codex32.bot.RestartPolicy;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -50,6 +51,10 @@ final class BotLifecycle {
   private int quotaBreaches;
   private String stopCause;
   private boolean wantedRestart;
+  private Instant watchedSince;
+  private Instant lastHeartbeat;
+  private String heartbeatStatus;
+  private JsonObject heartbeatMetrics;
 
   BotLifecycle(BotSpec spec, Clock clock, Consumer<BotLifecycle> listener) {
     this.clock = clock;
@@ -95,6 +100,7 @@ final class BotLifecycle {
     process = running;
     quotaBreaches = 0;
     stopCause = null;
+    watchedSince = clock.instant();
     return ++generation;
   }
 
@@ -145,6 +151,46 @@ final class BotLifecycle {
   boolean quotaBreached(boolean breached, int limit) {
     quotaBreaches = breached ? quotaBreaches + 1 : 0;
     return quotaBreaches >= limit;
+  }
+
+  /**
+   * A heartbeat the bot sent (REST or MQTT), timed by the executor's clock. A heartbeat without a
+   * status (or without metrics) keeps the last one reported.
+   */
+  void heartbeat(Instant at, String status, JsonObject metrics) {
+    lastHeartbeat = at;
+    if (status != null) {
+      heartbeatStatus = status;
+    }
+    if (metrics != null) {
+      heartbeatMetrics = metrics;
+    }
+  }
+
+  /**
+   * Whether a running bot whose spec asks for heartbeats has been silent too long: the first one is
+   * due {@code heartbeat_timeout_s} after the process was started (or adopted), each next one that
+   * long after the previous.
+   */
+  boolean heartbeatOverdue(Instant now) {
+    long timeout = spec.heartbeatTimeoutSeconds();
+    if (timeout <= 0 || status != BotStatus.RUNNING || process == null || watchedSince == null) {
+      return false;
+    }
+    Instant last = lastHeartbeat != null && lastHeartbeat.isAfter(watchedSince) ? lastHeartbeat : watchedSince;
+    return !now.isBefore(last.plusSeconds(timeout));
+  }
+
+  Instant lastHeartbeat() {
+    return lastHeartbeat;
+  }
+
+  String heartbeatStatus() {
+    return heartbeatStatus;
+  }
+
+  JsonObject heartbeatMetrics() {
+    return heartbeatMetrics;
   }
 
   void stopCause(String cause) {

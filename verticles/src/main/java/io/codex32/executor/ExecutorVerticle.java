@@ -38,6 +38,9 @@ public final class ExecutorVerticle extends VerticleBase {
   static final int QUOTA_SAMPLES = 3;
   static final String QUOTA_EXCEEDED = "quota_exceeded";
   static final String MAX_RUNTIME_EXCEEDED = "max_runtime_exceeded";
+  static final String HEARTBEAT_TIMEOUT = "heartbeat_timeout";
+  /** How often the heartbeat watchdog looks (a cheap scan of this node's bots on the event loop). */
+  static final long WATCHDOG_INTERVAL_MS = 250;
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
   private static final int FAILURE_LOG_LINES = 20;
   /** Ten minutes at the default sampling interval. */
@@ -52,6 +55,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private final Clock clock;
   private final Map<String, BotLifecycle> bots = new HashMap<>();
   private long sampleTimer = -1;
+  private long watchdogTimer = -1;
   private boolean sampling;
 
   /**
@@ -81,12 +85,17 @@ public final class ExecutorVerticle extends VerticleBase {
   public Future<?> start() {
     return adoptSurvivors()
         .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.executor(settings.nodeId()), this::onCommand).completion())
-        .onSuccess(v -> sampleTimer = vertx.setPeriodic(settings.sampleIntervalMs(), id -> sample()));
+        .compose(v -> vertx.eventBus().<JsonObject>consumer(Addresses.BOT_HEARTBEATS, this::onHeartbeat).completion())
+        .onSuccess(v -> {
+          sampleTimer = vertx.setPeriodic(settings.sampleIntervalMs(), id -> sample());
+          watchdogTimer = vertx.setPeriodic(WATCHDOG_INTERVAL_MS, id -> watchHeartbeats());
+        });
   }
 
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(sampleTimer);
+    vertx.cancelTimer(watchdogTimer);
     // Bots keep running when the executor stops: a restarted executor adopts them.
     logs.close();
     return Future.succeededFuture();
@@ -329,6 +338,31 @@ public final class ExecutorVerticle extends VerticleBase {
     }
   }
 
+  // ---- heartbeats ----------------------------------------------------------------------------
+
+  /** Heartbeats reach every executor; only the one supervising the bot (while it runs) keeps them. */
+  private void onHeartbeat(Message<JsonObject> message) {
+    JsonObject body = message.body();
+    BotLifecycle bot = bots.get(body.getString("bot_id", ""));
+    if (bot == null || bot.status() != BotStatus.RUNNING && bot.status() != BotStatus.STARTING) {
+      return;
+    }
+    bot.heartbeat(clock.instant(), body.getString("status"), body.getJsonObject("metrics"));
+  }
+
+  /** Stops a bot that stopped sending heartbeats: a failed run, so its restart policy applies. */
+  private void watchHeartbeats() {
+    Instant now = clock.instant();
+    for (BotLifecycle bot : List.copyOf(bots.values())) {
+      if (bot.heartbeatOverdue(now)) {
+        long timeout = bot.spec().heartbeatTimeoutSeconds();
+        LOG.warn("bot {} sent no heartbeat for {} s: stopping it", bot.id(), timeout);
+        bot.stopCause(HEARTBEAT_TIMEOUT);
+        halt(bot, HEARTBEAT_TIMEOUT + ": no heartbeat for " + timeout + " s");
+      }
+    }
+  }
+
   // ---- sampling and quotas --------------------------------------------------------------------
 
   private void sample() {
@@ -357,7 +391,8 @@ public final class ExecutorVerticle extends VerticleBase {
       }
       MetricSample sample = MetricSample.of(now, u);
       history.add(bot.id(), sample);
-      samples.add(sample.toJson().put("bot_id", bot.id()));
+      samples.add(sample.toJson().put("bot_id", bot.id()).put("last_heartbeat", instantText(bot.lastHeartbeat()))
+          .put("heartbeat_status", bot.heartbeatStatus()).put("heartbeat_metrics", bot.heartbeatMetrics()));
       if (bot.quotaBreached(overQuota(bot, sample), QUOTA_SAMPLES)) {
         bot.stopCause(QUOTA_EXCEEDED);
         halt(bot, QUOTA_EXCEEDED + ": " + quotaText(bot, sample));
@@ -399,6 +434,7 @@ public final class ExecutorVerticle extends VerticleBase {
         .put("exit_code", exit == null ? null : exit.code())
         .put("signal", exit == null ? null : exit.signal())
         .put("enforcement", "sampling")
+        .put("last_heartbeat", instantText(bot.lastHeartbeat()))
         .put("time", bot.now().toString());
     if (bot.status() == BotStatus.FAILED) {
       JsonArray lines = new JsonArray();
@@ -406,6 +442,10 @@ public final class ExecutorVerticle extends VerticleBase {
       event.put("last_lines", lines);
     }
     vertx.eventBus().publish(Addresses.BOT_EVENTS, event);
+  }
+
+  private static String instantText(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   private static String describe(ExitStatus exit) {

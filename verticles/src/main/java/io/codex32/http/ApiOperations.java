@@ -54,6 +54,9 @@ final class ApiOperations {
             .map(ApiResult::ok)),
         Map.entry("getBotMetrics", call -> s.bots().metrics(call.path("id"), call.queryInt("limit", DEFAULT_METRIC_SAMPLES))
             .map(ApiResult::ok)),
+        Map.entry("getSelf", call -> s.self().self(call.principal().botId()).map(ApiResult::ok)),
+        Map.entry("selfHeartbeat", call -> s.self().heartbeat(call.principal().botId(), call.body())
+            .map(v -> ApiResult.accepted(new JsonObject().put("accepted", true)))),
         Map.entry("listUsers", call -> s.users().list().map(users -> ApiResult.ok(items(users, User::toJson)))),
         Map.entry("createUser", this::createUser),
         Map.entry("getUser", call -> s.users().get(call.path("username")).map(u -> ApiResult.ok(u.toJson()))),

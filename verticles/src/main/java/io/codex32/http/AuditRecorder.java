@@ -20,6 +20,7 @@ final class AuditRecorder {
   private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
   /** {@code /api/v1/<collection>/<target>/...}: the resource id sits at this path segment. */
   private static final int TARGET_SEGMENT = 4;
+  private static final String HEARTBEAT = "selfHeartbeat";
 
   private final AuditLog audit;
   private final GatewayMetrics metrics;
@@ -39,6 +40,10 @@ final class AuditRecorder {
     String action = rc.get(RequestAuthenticator.OPERATION);
     String result = result(status, errorCode);
     metrics.mutation(action == null ? "unmatched" : action, result.split(":")[0]);
+    if (HEARTBEAT.equals(action) && status < 400) {
+      // a bot's heartbeat changes nothing and comes every few seconds: only refusals go to the trail
+      return Future.succeededFuture();
+    }
     AuditEntry entry = new AuditEntry(actor(rc), action == null ? method.name() + " " + rc.normalizedPath() : action,
         target(rc), result, RequestLog.sourceIp(rc), RequestLog.requestId(rc));
     return audit.record(entry)

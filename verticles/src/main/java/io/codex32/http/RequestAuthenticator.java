@@ -21,6 +21,8 @@ final class RequestAuthenticator implements Handler<RoutingContext> {
   static final String PRINCIPAL = "codex32.principal";
   static final String OPERATION = "codex32.operation";
   private static final String AUTHENTICATED = "authenticated";
+  /** Operations only a bot may call, about itself, with its CODEX32_BOT_TOKEN. */
+  static final String SELF = "self";
 
   private final OpenAPIContract contract;
   private final AuthService auth;
@@ -42,7 +44,8 @@ final class RequestAuthenticator implements Handler<RoutingContext> {
       rc.next();
       return;
     }
-    authenticate(rc)
+    boolean self = SELF.equals(operation.getExtensions().get("x-permission"));
+    authenticate(rc, self)
         .map(principal -> {
           rc.put(PRINCIPAL, principal);
           return authorize(principal, operation);
@@ -51,14 +54,16 @@ final class RequestAuthenticator implements Handler<RoutingContext> {
         .onFailure(rc::fail);
   }
 
-  private Future<Principal> authenticate(RoutingContext rc) {
+  /** A bot token is only ever verified for a self operation; elsewhere it is not a user token and gets 401. */
+  private Future<Principal> authenticate(RoutingContext rc, boolean self) {
     String authorization = rc.request().getHeader("Authorization");
     String apiKey = rc.request().getHeader("X-API-Key");
     if (authorization != null) {
       if (!authorization.regionMatches(true, 0, "Bearer ", 0, 7) || authorization.length() <= 7) {
         return Future.failedFuture(Codex32Exception.unauthorized("invalid_token", "Authorization must be 'Bearer <token>'"));
       }
-      return auth.authenticateBearer(authorization.substring(7).trim());
+      String token = authorization.substring(7).trim();
+      return self ? auth.authenticateBotOrUser(token) : auth.authenticateBearer(token);
     }
     if (apiKey != null) {
       return auth.authenticateApiKey(apiKey.trim());
@@ -71,6 +76,14 @@ final class RequestAuthenticator implements Handler<RoutingContext> {
     Object required = operation.getExtensions().get("x-permission");
     if (required == null) {
       throw new IllegalStateException("operation " + operation.getOperationId() + " declares no x-permission");
+    }
+    if (SELF.equals(required) || principal.kind() == Principal.Kind.BOT) {
+      if (SELF.equals(required) && principal.kind() == Principal.Kind.BOT) {
+        return principal;
+      }
+      throw Codex32Exception.forbidden(principal.kind() == Principal.Kind.BOT
+          ? "a bot token may only call the /api/v1/self operations"
+          : operation.getOperationId() + " is for bots: call it with the bot's CODEX32_BOT_TOKEN");
     }
     if (AUTHENTICATED.equals(required) || principal.can(Permission.parse(required.toString()))) {
       return principal;

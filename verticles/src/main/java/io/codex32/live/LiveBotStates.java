@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class LiveBotStates {
 
   private static final String[] STATUS_FIELDS = {"status", "version", "pid", "started_at", "adopted", "restarts", "exit_code",
-      "signal", "last_lines", "enforcement", "node"};
+      "signal", "last_lines", "enforcement", "node", "last_heartbeat"};
 
   private final Clock clock;
   private final Map<String, JsonObject> states = new ConcurrentHashMap<>();
@@ -56,6 +56,8 @@ public final class LiveBotStates {
       JsonObject sample = samples.getJsonObject(i);
       states.computeIfPresent(sample.getString("bot_id"), (id, current) -> "running".equals(current.getString("status"))
           ? current.copy().put("cpu_load", sample.getDouble("cpu_load")).put("memory_usage_mb", sample.getDouble("memory_usage_mb"))
+              .put("last_heartbeat", sample.getString("last_heartbeat")).put("heartbeat_status", sample.getString("heartbeat_status"))
+              .put("heartbeat_metrics", sample.getJsonObject("heartbeat_metrics"))
           : current);
     }
   }
@@ -76,7 +78,10 @@ public final class LiveBotStates {
         .put("exit_code", state.getInteger("exit_code"))
         .put("signal", state.getInteger("signal"))
         .put("last_lines", state.getJsonArray("last_lines"))
-        .put("quota_enforcement", state.getString("enforcement"));
+        .put("quota_enforcement", state.getString("enforcement"))
+        .put("last_heartbeat", state.getString("last_heartbeat"))
+        .put("heartbeat_status", state.getString("heartbeat_status"))
+        .put("heartbeat_metrics", state.getJsonObject("heartbeat_metrics"));
   }
 
   public void forget(String botId) {

@@ -3,6 +3,7 @@ package io.codex32.mqtt;
 import io.codex32.devices.Device;
 import io.codex32.devices.DeviceTopics;
 import io.codex32.error.Codex32Exception;
+import io.codex32.security.TokenService;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.mqtt.MqttEndpoint;
@@ -13,8 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The MQTT 3.1.1 / 5 listener for devices: authenticates CONNECT (username = client id = device id,
- * password = the device's secret), then hands the connection to a {@link DeviceSession}. One instance
+ * The MQTT 3.1.1 / 5 listener for devices and bots: authenticates CONNECT (username = client id =
+ * device id, password = the device's secret; or username = client id = bot id, password = the bot's
+ * CODEX32_BOT_TOKEN), then hands the connection to a {@link DeviceSession} or {@link BotSession}. One instance
  * per core shares one port. Malformed or oversized packets fail only their own connection: the
  * decoder error closes that channel and nothing else.
  */
@@ -65,11 +67,34 @@ public final class MqttIngressVerticle extends VerticleBase {
       refuse(endpoint, ConnectRefusal.BAD_CLIENT_ID, "client id '" + endpoint.clientIdentifier() + "' is not the device id " + username);
       return;
     }
+    if (TokenService.looksLikeBotToken(password)) {
+      connectBot(endpoint, username, password);
+      return;
+    }
     services.devices().authenticate(username, password)
         .compose(checkWill(endpoint))
         .onSuccess(device -> new DeviceSession(vertx, endpoint, device, services).start())
         .onFailure(e -> refuse(endpoint, ConnectRefusal.of(e), e.getMessage()));
     LOG.debug("MQTT {} CONNECT from {} as {}", version, address, username);
+  }
+
+  /**
+   * A bot: username = client id = bot id, password = its CODEX32_BOT_TOKEN (a bot token names its
+   * bot; a device secret never looks like one, so the password decides which kind connects).
+   */
+  private void connectBot(MqttEndpoint endpoint, String username, String password) {
+    services.auth().authenticateBot(password)
+        .compose(principal -> {
+          if (!principal.botId().equals(username)) {
+            return Future.failedFuture(Codex32Exception.unauthorized("invalid_token", "the token is not bot " + username + "'s"));
+          }
+          if (endpoint.will() != null && endpoint.will().isWillFlag()) {
+            return Future.failedFuture(Codex32Exception.forbidden("bots may not set a will"));
+          }
+          return Future.succeededFuture(principal.botId());
+        })
+        .onSuccess(botId -> new BotSession(endpoint, botId, services).start())
+        .onFailure(e -> refuse(endpoint, ConnectRefusal.of(e), "bot " + username + ": " + e.getMessage()));
   }
 
   /** A will may only go to a topic the device could publish to itself. */

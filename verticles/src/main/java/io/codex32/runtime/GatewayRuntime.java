@@ -27,6 +27,7 @@ import io.codex32.security.UserService;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.FileDocumentStore;
 import io.codex32.supervisor.BotEventsListener;
+import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
 import io.codex32.ws.EventsApi;
 import io.vertx.core.DeploymentOptions;
@@ -97,19 +98,22 @@ public final class GatewayRuntime {
     DeviceControl deviceControl = new DeviceControl(vertx);
     DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
     DeviceCommands commands = new DeviceCommands(store, devices, deviceControl, clock, config.mqtt().maxQueuedCommands());
-    MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock);
-    ApiServices services = new ApiServices(config.http(), store, bots,
-        new AuthService(users, tokens, apiKeys, throttle), users, apiKeys, new AuditLog(store, clock), devices, commands);
+    AuthService authService = new AuthService(users, tokens, apiKeys, throttle);
+    BotSelfService self = new BotSelfService(vertx, bots, clock);
+    MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock, authService, self);
+    ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
+        commands, self);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
         .compose(generated -> new BotEventsListener(bots, live).register(vertx)
             .compose(listening -> new DeviceEventsListener(liveDevices).register(vertx))
             .compose(listening -> deployHttp(vertx, services, config))
-            .compose(port -> deployExecutor(vertx, config, port, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
-                .compose(v -> bots.reconcile(config.nodeId()))
-                .map(port))
+            // MQTT before the executor: bots get CODEX32_MQTT_URL, so its port must be known when they start
             .compose(httpPort -> deployMqtt(vertx, mqtt).map(mqttPort -> new Ports(httpPort, mqttPort)))
+            .compose(bound -> deployExecutor(vertx, config, bound, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
+                .compose(v -> bots.reconcile(config.nodeId()))
+                .map(bound))
             .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
             .map(bound -> new GatewayRuntime(vertx, store, bound, generated, purgeTimer)))
         .onFailure(failure -> vertx.cancelTimer(purgeTimer));
@@ -149,12 +153,21 @@ public final class GatewayRuntime {
   }
 
   /** The single-node default: this process also runs the executor of its own node. */
-  private static Future<String> deployExecutor(Vertx vertx, GatewayConfig config, int httpPort,
+  private static Future<String> deployExecutor(Vertx vertx, GatewayConfig config, Ports bound,
       Function<String, Future<String>> botTokens, Clock clock) {
     ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
-        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + httpPort, null, config.executor().sampleIntervalMs(),
+        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + bound.http(), mqttUrl(config, bound.mqtt()),
+        config.executor().sampleIntervalMs(),
         config.executor().adoptRunning());
     return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
+  }
+
+  /** Bots run on this host: a wildcard listener is reached on loopback, a specific address as configured. */
+  private static String mqttUrl(GatewayConfig config, int port) {
+    String host = config.mqtt().host();
+    boolean wildcard = host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host);
+    String reachable = wildcard ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
+    return "mqtt://" + reachable + ":" + port;
   }
 
   private static Future<Void> writePorts(Vertx vertx, Path dataDir, Ports bound) {

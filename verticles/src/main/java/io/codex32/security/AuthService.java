@@ -51,6 +51,19 @@ public final class AuthService {
     return tokens.verifyAccessToken(jwt);
   }
 
+  /**
+   * A bearer token of either kind: a bot's {@code CODEX32_BOT_TOKEN} (kind BOT) or a user's access
+   * token. Used only where the caller's kind decides the answer (the self endpoints answer users 403).
+   */
+  public Future<Principal> authenticateBotOrUser(String jwt) {
+    return TokenService.looksLikeBotToken(jwt) ? tokens.verifyBotToken(jwt) : tokens.verifyAccessToken(jwt);
+  }
+
+  /** A bot's own token; 401 for anything else. */
+  public Future<Principal> authenticateBot(String jwt) {
+    return tokens.verifyBotToken(jwt);
+  }
+
   /** A key stops working with its owner: an unknown or disabled owner makes it invalid. */
   public Future<Principal> authenticateApiKey(String secret) {
     return apiKeys.authenticate(secret).compose(principal -> users.get(principal.subject())

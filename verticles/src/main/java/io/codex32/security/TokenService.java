@@ -32,6 +32,8 @@ public final class TokenService {
   public static final String ALGORITHM = "ES256";
   public static final String REFRESH_TOKENS = "refresh_tokens";
   public static final String FAMILIES = "token_families";
+  /** The bots collection (BotService.COLLECTION; security does not depend on the supervisor). */
+  private static final String BOTS = "bots";
   /** Tolerated clock skew between the gateway that signs and a node that verifies. */
   public static final long LEEWAY_SECONDS = 5;
   /** Tokens whose signature is remembered; when full, the memory starts over. */
@@ -225,6 +227,47 @@ public final class TokenService {
         .put("iat", now.getEpochSecond())
         .put("exp", now.getEpochSecond() + ttlSeconds);
     return vertx.executeBlocking(() -> jwt.generateToken(claims, new JWTOptions().setAlgorithm(ALGORITHM).setNoTimestamp(true)), false);
+  }
+
+  /**
+   * Checks a {@code CODEX32_BOT_TOKEN}: ES256 signature, issuer, {@code typ: bot}, not expired, and
+   * its bot still exists and is not younger than the token (a deleted bot's token stays refused even
+   * when a new bot takes the same id). Completes with the bot's principal; 401 {@code invalid_token},
+   * {@code token_expired} or {@code token_revoked} otherwise.
+   */
+  public Future<Principal> verifyBotToken(String token) {
+    String[] parts = token == null ? new String[0] : token.split("\\.", -1);
+    if (parts.length != 3 || !ALGORITHM.equals(segment(parts[0]).getString("alg"))) {
+      return Future.failedFuture(invalidToken());
+    }
+    JsonObject payload = segment(parts[1]);
+    Object exp = payload.getValue("exp");
+    Object iat = payload.getValue("iat");
+    String botId = stringClaim(payload, "bot");
+    String jti = stringClaim(payload, "jti");
+    if (!(exp instanceof Number) || !(iat instanceof Number) || botId == null || jti == null || payload.containsKey("fam")
+        || !"bot".equals(payload.getValue("typ")) || !ISSUER.equals(payload.getValue("iss"))
+        || !(Principal.BOT_PREFIX + botId).equals(payload.getValue("sub"))) {
+      return Future.failedFuture(invalidToken());
+    }
+    return verifySignature(token).compose(verified -> {
+      if (clock.instant().getEpochSecond() >= ((Number) exp).longValue() + LEEWAY_SECONDS) {
+        return Future.failedFuture(Codex32Exception.unauthorized("token_expired", "bot token has expired"));
+      }
+      return store.get(BOTS, botId).compose(bot -> {
+        String created = bot == null ? null : bot.body().getString("created_at");
+        if (created == null || ((Number) iat).longValue() + LEEWAY_SECONDS < Instant.parse(created).getEpochSecond()) {
+          return Future.failedFuture(tokenRevoked());
+        }
+        return Future.succeededFuture(Principal.bot(botId, jti));
+      });
+    });
+  }
+
+  /** Whether a bearer token claims to be a bot token (unverified: only picks which verification applies). */
+  public static boolean looksLikeBotToken(String token) {
+    String[] parts = token == null ? new String[0] : token.split("\\.", -1);
+    return parts.length == 3 && "bot".equals(segment(parts[1]).getValue("typ"));
   }
 
   private String sign(User user, String family, Instant now) {

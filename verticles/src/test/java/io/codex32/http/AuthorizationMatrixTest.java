@@ -2,17 +2,21 @@ package io.codex32.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.security.JwtKeys;
+import io.codex32.security.TokenService;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -25,45 +29,49 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every route × every caller. The table below IS the permission matrix as users see it
- * (docs/security.md shows the same): "ok" means a 2xx answer, 401/403 the refusal.
+ * (docs/security.md shows the same): "ok" means a 2xx answer, 401/403 the refusal. "bot" is a bot's own
+ * CODEX32_BOT_TOKEN: it opens the self operations and nothing else (a bot token is no user token: 401).
  */
 @Timeout(180)
 class AuthorizationMatrixTest {
 
-  private static final List<String> CALLERS = List.of("anonymous", "viewer", "user", "operator", "admin", "key:viewer", "key:operator");
+  private static final List<String> CALLERS = List.of("anonymous", "viewer", "user", "operator", "admin", "key:viewer", "key:operator",
+      "bot");
 
   private static final String TABLE = """
-      # operationId  method path                             anonymous viewer user operator admin key:viewer key:operator
-      whoAmI         GET    /api/v1/auth/me                  401       ok     ok   ok       ok    ok         ok
-      listBots       GET    /api/v1/bots                     401       ok     ok   ok       ok    ok         ok
-      getBot         GET    /api/v1/bots/{bot}               401       ok     ok   ok       ok    ok         ok
-      createBot      POST   /api/v1/bots                     401       403    403  ok       ok    403        ok
-      updateBot      PATCH  /api/v1/bots/{bot}               401       403    403  ok       ok    403        ok
-      deleteBot      DELETE /api/v1/bots/{bot}               401       403    403  ok       ok    403        ok
-      startBot       POST   /api/v1/bots/{bot}/start         401       403    ok   ok       ok    403        ok
-      stopBot        POST   /api/v1/bots/{bot}/stop          401       403    ok   ok       ok    403        ok
-      restartBot     POST   /api/v1/bots/{bot}/restart       401       403    ok   ok       ok    403        ok
-      getBotLogs     GET    /api/v1/bots/{localbot}/logs     401       ok     ok   ok       ok    ok         ok
-      getBotMetrics  GET    /api/v1/bots/{localbot}/metrics  401       ok     ok   ok       ok    ok         ok
-      listUsers      GET    /api/v1/users                    401       403    403  403      ok    403        403
-      createUser     POST   /api/v1/users                    401       403    403  403      ok    403        403
-      getUser        GET    /api/v1/users/{user}             401       403    403  403      ok    403        403
-      updateUser     PATCH  /api/v1/users/{user}             401       403    403  403      ok    403        403
-      deleteUser     DELETE /api/v1/users/{user}             401       403    403  403      ok    403        403
-      listApiKeys    GET    /api/v1/api-keys                 401       403    403  403      ok    403        403
-      createApiKey   POST   /api/v1/api-keys                 401       403    403  403      ok    403        403
-      revokeApiKey   DELETE /api/v1/api-keys/{key}           401       403    403  403      ok    403        403
-      listAudit      GET    /api/v1/audit                    401       403    403  403      ok    403        403
-      verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403
-      listDevices    GET    /api/v1/devices                  401       ok     ok   ok       ok    ok         ok
-      createDevice   POST   /api/v1/devices                  401       403    403  ok       ok    403        ok
-      getDevice      GET    /api/v1/devices/{device}         401       ok     ok   ok       ok    ok         ok
-      updateDevice   PATCH  /api/v1/devices/{device}         401       403    403  ok       ok    403        ok
-      deleteDevice   DELETE /api/v1/devices/{device}         401       403    403  ok       ok    403        ok
-      rotateDeviceSecret POST /api/v1/devices/{device}/secret 401     403    403  ok       ok    403        ok
-      sendDeviceCommand POST /api/v1/devices/{device}/commands 401    403    403  ok       ok    403        ok
-      listDeviceCommands GET /api/v1/devices/{device}/commands 401    ok     ok   ok       ok    ok         ok
-      getDeviceCommand GET  /api/v1/devices/{devcmd}         401       ok     ok   ok       ok    ok         ok
+      # operationId  method path                             anonymous viewer user operator admin key:viewer key:operator bot
+      whoAmI         GET    /api/v1/auth/me                  401       ok     ok   ok       ok    ok         ok          401
+      listBots       GET    /api/v1/bots                     401       ok     ok   ok       ok    ok         ok          401
+      getBot         GET    /api/v1/bots/{bot}               401       ok     ok   ok       ok    ok         ok          401
+      createBot      POST   /api/v1/bots                     401       403    403  ok       ok    403        ok          401
+      updateBot      PATCH  /api/v1/bots/{bot}               401       403    403  ok       ok    403        ok          401
+      deleteBot      DELETE /api/v1/bots/{bot}               401       403    403  ok       ok    403        ok          401
+      startBot       POST   /api/v1/bots/{bot}/start         401       403    ok   ok       ok    403        ok          401
+      stopBot        POST   /api/v1/bots/{bot}/stop          401       403    ok   ok       ok    403        ok          401
+      restartBot     POST   /api/v1/bots/{bot}/restart       401       403    ok   ok       ok    403        ok          401
+      getBotLogs     GET    /api/v1/bots/{localbot}/logs     401       ok     ok   ok       ok    ok         ok          401
+      getBotMetrics  GET    /api/v1/bots/{localbot}/metrics  401       ok     ok   ok       ok    ok         ok          401
+      listUsers      GET    /api/v1/users                    401       403    403  403      ok    403        403          401
+      createUser     POST   /api/v1/users                    401       403    403  403      ok    403        403          401
+      getUser        GET    /api/v1/users/{user}             401       403    403  403      ok    403        403          401
+      updateUser     PATCH  /api/v1/users/{user}             401       403    403  403      ok    403        403          401
+      deleteUser     DELETE /api/v1/users/{user}             401       403    403  403      ok    403        403          401
+      listApiKeys    GET    /api/v1/api-keys                 401       403    403  403      ok    403        403          401
+      createApiKey   POST   /api/v1/api-keys                 401       403    403  403      ok    403        403          401
+      revokeApiKey   DELETE /api/v1/api-keys/{key}           401       403    403  403      ok    403        403          401
+      listAudit      GET    /api/v1/audit                    401       403    403  403      ok    403        403          401
+      verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403          401
+      listDevices    GET    /api/v1/devices                  401       ok     ok   ok       ok    ok         ok          401
+      createDevice   POST   /api/v1/devices                  401       403    403  ok       ok    403        ok          401
+      getDevice      GET    /api/v1/devices/{device}         401       ok     ok   ok       ok    ok         ok          401
+      updateDevice   PATCH  /api/v1/devices/{device}         401       403    403  ok       ok    403        ok          401
+      deleteDevice   DELETE /api/v1/devices/{device}         401       403    403  ok       ok    403        ok          401
+      rotateDeviceSecret POST /api/v1/devices/{device}/secret 401     403    403  ok       ok    403        ok          401
+      sendDeviceCommand POST /api/v1/devices/{device}/commands 401    403    403  ok       ok    403        ok          401
+      listDeviceCommands GET /api/v1/devices/{device}/commands 401    ok     ok   ok       ok    ok         ok          401
+      getDeviceCommand GET  /api/v1/devices/{devcmd}         401       ok     ok   ok       ok    ok         ok          401
+      getSelf        GET    /api/v1/self                     401       403    403  403      403   403        403          ok
+      selfHeartbeat  POST   /api/v1/self/heartbeat           401       403    403  403      403   403        403          ok
       """;
 
   /**
@@ -92,6 +100,10 @@ class AuthorizationMatrixTest {
       CREDENTIALS.put(role, bearer(gateway.tokenFor(role + "1", role)));
     }
     CREDENTIALS.put("admin", bearer(gateway.adminToken()));
+    String selfBot = freshBot(ELSEWHERE);
+    TokenService botTokens = new TokenService(gateway.vertx(), JwtKeys.loadOrCreate(dataDir, null, null), null, null,
+        Clock.systemUTC(), 60, 60);
+    CREDENTIALS.put("bot", bearer(botTokens.issueBotToken(selfBot, 600).await(10, TimeUnit.SECONDS)));
     for (String role : List.of("viewer", "operator")) {
       Response key = gateway.send("POST", "/api/v1/api-keys", new JsonObject().put("name", role + " key").put("role", role),
           gateway.adminToken());
@@ -182,6 +194,7 @@ class AuthorizationMatrixTest {
       case "createApiKey" -> new JsonObject().put("name", "key " + n).put("role", "viewer").encode();
       case "createDevice" -> new JsonObject().put("id", "matrix-device-new-" + n).encode();
       case "updateDevice" -> new JsonObject().put("labels", new JsonObject().put("room", "r" + n)).encode();
+      case "selfHeartbeat" -> new JsonObject().put("status", "beat " + n).put("metrics", new JsonObject().put("n", n)).encode();
       case "sendDeviceCommand" -> new JsonObject().put("name", "ping").put("payload", n).encode();
       default -> null;
     };

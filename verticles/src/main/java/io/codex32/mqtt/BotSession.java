@@ -1,0 +1,152 @@
+package io.codex32.mqtt;
+
+import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.mqtt.MqttEndpoint;
+import io.vertx.mqtt.MqttTopicSubscription;
+import io.vertx.mqtt.messages.MqttPublishMessage;
+import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
+import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
+import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One bot connected with its CODEX32_BOT_TOKEN. Its ACL is two topics: it may publish
+ * {@code bots/<id>/heartbeat} (payload: {@code {"status": ..., "metrics": {...}}}, plain text as
+ * status, or nothing) and {@code bots/<id>/metrics} (payload: a metrics object), each the same as a
+ * REST heartbeat. It may subscribe to nothing. Lives on its verticle's event loop.
+ */
+final class BotSession {
+
+  static final String HEARTBEAT = "heartbeat";
+  static final String METRICS = "metrics";
+  private static final Logger LOG = LoggerFactory.getLogger(BotSession.class);
+
+  private final MqttEndpoint endpoint;
+  private final String botId;
+  private final MqttServices services;
+  private final boolean v5;
+
+  BotSession(MqttEndpoint endpoint, String botId, MqttServices services) {
+    this.endpoint = endpoint;
+    this.botId = botId;
+    this.services = services;
+    this.v5 = endpoint.protocolVersion() >= ConnectRefusal.MQTT_5;
+  }
+
+  /** The topic kind a bot may publish to ({@code heartbeat} or {@code metrics}), else null. */
+  static String publishKind(String botId, String topic) {
+    String base = "bots/" + botId + "/";
+    if (topic == null || !topic.startsWith(base)) {
+      return null;
+    }
+    String rest = topic.substring(base.length());
+    return HEARTBEAT.equals(rest) || METRICS.equals(rest) ? rest : null;
+  }
+
+  void start() {
+    endpoint.publishAutoAck(false);
+    endpoint.subscriptionAutoAck(false);
+    endpoint.publishHandler(this::onPublish);
+    endpoint.subscribeHandler(this::onSubscribe);
+    endpoint.unsubscribeHandler(m -> {
+      if (v5) {
+        endpoint.unsubscribeAcknowledge(m.messageId(), m.topics().stream().map(t -> MqttUnsubAckReasonCode.NO_SUBSCRIPTION_EXISTED)
+            .toList(), MqttProperties.NO_PROPERTIES);
+      } else {
+        endpoint.unsubscribeAcknowledge(m.messageId());
+      }
+    });
+    endpoint.exceptionHandler(e -> LOG.debug("bot {}: {}", botId, e.toString()));
+    endpoint.closeHandler(v -> LOG.info("bot {} left MQTT", botId));
+    if (v5) {
+      endpoint.accept(false, ServerLimits.connack(services.config()));
+    } else {
+      endpoint.accept(false);
+    }
+    LOG.info("bot {} connected over MQTT {}", botId, endpoint.protocolVersion());
+  }
+
+  private void onPublish(MqttPublishMessage message) {
+    if (message.qosLevel().value() > ServerLimits.MAX_QOS) {
+      drop(MqttDisconnectReasonCode.QOS_NOT_SUPPORTED, "QoS 2 PUBLISH to " + message.topicName());
+      return;
+    }
+    String kind = publishKind(botId, message.topicName());
+    if (kind == null) {
+      LOG.warn("ACL: bot {} may not publish to '{}'", botId, message.topicName());
+      if (v5 && message.qosLevel() == MqttQoS.AT_LEAST_ONCE) {
+        endpoint.publishAcknowledge(message.messageId(), MqttPubAckReasonCode.NOT_AUTHORIZED, MqttProperties.NO_PROPERTIES);
+      } else {
+        drop(MqttDisconnectReasonCode.NOT_AUTHORIZED, "publish to " + message.topicName());
+      }
+      return;
+    }
+    JsonObject heartbeat = heartbeatOf(kind, message.payload());
+    services.bots().heartbeat(botId, heartbeat)
+        .onComplete(done -> {
+          if (done.failed()) {
+            LOG.info("bot {}: heartbeat on {} refused: {}", botId, message.topicName(), done.cause().getMessage());
+          }
+          if (message.qosLevel() != MqttQoS.AT_LEAST_ONCE) {
+            return;
+          }
+          if (done.failed() && v5) {
+            endpoint.publishAcknowledge(message.messageId(), MqttPubAckReasonCode.PAYLOAD_FORMAT_INVALID, MqttProperties.NO_PROPERTIES);
+          } else {
+            endpoint.publishAcknowledge(message.messageId());
+          }
+        });
+  }
+
+  /** A heartbeat's body from an MQTT payload; something the REST heartbeat would refuse stays refusable. */
+  private static JsonObject heartbeatOf(String kind, Buffer payload) {
+    String text = payload == null ? "" : payload.toString(StandardCharsets.UTF_8).trim();
+    Object json;
+    try {
+      json = text.isEmpty() ? null : Json.decodeValue(text);
+    } catch (DecodeException e) {
+      json = text;
+    }
+    if (METRICS.equals(kind)) {
+      return new JsonObject().put("metrics", json == null ? new JsonObject() : json);
+    }
+    if (json instanceof JsonObject object) {
+      return new JsonObject().put("status", object.getValue("status")).put("metrics", object.getValue("metrics"));
+    }
+    return json == null ? new JsonObject() : new JsonObject().put("status", json instanceof String s ? s : Json.encode(json));
+  }
+
+  private void onSubscribe(MqttSubscribeMessage message) {
+    List<MqttQoS> v3Codes = new ArrayList<>();
+    List<MqttSubAckReasonCode> v5Codes = new ArrayList<>();
+    for (MqttTopicSubscription sub : message.topicSubscriptions()) {
+      LOG.warn("ACL: bot {} may not subscribe to '{}'", botId, sub.topicName());
+      v3Codes.add(MqttQoS.FAILURE);
+      v5Codes.add(MqttSubAckReasonCode.NOT_AUTHORIZED);
+    }
+    if (v5) {
+      endpoint.subscribeAcknowledge(message.messageId(), v5Codes, MqttProperties.NO_PROPERTIES);
+    } else {
+      endpoint.subscribeAcknowledge(message.messageId(), v3Codes);
+    }
+  }
+
+  private void drop(MqttDisconnectReasonCode reason, String why) {
+    LOG.info("closing MQTT connection of bot {} ({}): {}", botId, reason, why);
+    if (v5 && endpoint.isConnected()) {
+      endpoint.disconnect(reason, MqttProperties.NO_PROPERTIES);
+    }
+    endpoint.close();
+  }
+}

@@ -1,0 +1,247 @@
+package io.codex32.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.hivemq.client.mqtt.MqttClient;
+import com.hivemq.client.mqtt.datatypes.MqttQos;
+import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5ConnAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5PubAckException;
+import com.hivemq.client.mqtt.mqtt5.exceptions.Mqtt5SubAckException;
+import com.hivemq.client.mqtt.mqtt5.message.connect.connack.Mqtt5ConnAckReasonCode;
+import com.hivemq.client.mqtt.mqtt5.message.publish.puback.Mqtt5PubAckReasonCode;
+import io.codex32.security.JwtKeys;
+import io.codex32.security.TokenService;
+import io.codex32.test.TestGateway;
+import io.codex32.test.TestGateway.Response;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bots that know themselves: GET /api/v1/self, heartbeats over REST and MQTT, and the executor's heartbeat watchdog. */
+@Timeout(120)
+class BotSelfApiTest {
+
+  private static final Duration WAIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dataDir;
+  private TestGateway gateway;
+  private String admin;
+
+  @BeforeEach
+  void start() {
+    gateway = TestGateway.start(dataDir, Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,sh",
+        "CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "200"));
+    admin = gateway.adminToken();
+  }
+
+  @AfterEach
+  void stop() {
+    gateway.close();
+  }
+
+  @Test
+  void aBotReadsItselfAndItsRestHeartbeatsKeepItRunning() {
+    create(new JsonObject().put("id", "beater").put("command", List.of("python3", script("heartbeat_bot.py")))
+        .put("heartbeat_timeout_s", 1).put("restart", new JsonObject().put("policy", "on-failure").put("max_restarts", 1)));
+    gateway.post("/api/v1/bots/beater/start", admin);
+
+    JsonObject first = awaitBot("beater", b -> b.getString("last_heartbeat") != null, "heartbeating");
+    assertThat(first.getString("heartbeat_status")).startsWith("beat ");
+    assertThat(first.getJsonObject("heartbeat_metrics").getInteger("beats")).isPositive();
+    String log = awaitLog("beater", l -> l.contains("mqtt "));
+    assertThat(log).contains("heartbeat 202").contains("self 200").contains("\"id\": \"beater\"").contains("heartbeat_bot.py")
+        .contains("\"heartbeat_timeout_s\": 1").contains("\"has_history\": true")
+        .contains("mqtt mqtt://127.0.0.1:" + gateway.mqttPort());
+
+    sleep(2500); // well past the 1 s timeout
+    JsonObject later = awaitBot("beater", b -> Instant.parse(b.getString("last_heartbeat"))
+        .isAfter(Instant.parse(first.getString("last_heartbeat"))), "heartbeat advancing");
+    assertThat(later.getString("status")).isEqualTo("running");
+    assertThat(later.getInteger("restarts")).isZero();
+    assertThat(later.getLong("pid")).isEqualTo(first.getLong("pid"));
+  }
+
+  @Test
+  void aBotThatNeverHeartbeatsIsRestartedOnceThenFailed() {
+    create(new JsonObject().put("id", "mute").put("command", List.of("sh", script("silent.sh"))).put("heartbeat_timeout_s", 1)
+        .put("restart", new JsonObject().put("policy", "on-failure").put("max_restarts", 1).put("backoff_initial_ms", 50)));
+    gateway.post("/api/v1/bots/mute/start", admin);
+    JsonObject failed = awaitBot("mute", b -> "failed".equals(b.getString("status")), "failed");
+    assertThat(failed.getString("reason")).startsWith("heartbeat_timeout");
+    assertThat(failed.getInteger("restarts")).isEqualTo(1);
+    assertThat(failed.getString("last_heartbeat")).isNull();
+  }
+
+  @Test
+  void botTokensOnlyOpenTheSelfEndpointsAndUserCredentialsNeverDo() {
+    create(new JsonObject().put("id", "reader").put("command", List.of("sh", script("silent.sh")))
+        .put("placement", new JsonObject().put("node", "elsewhere")));
+    String token = botToken("reader");
+    Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
+
+    Response self = gateway.send("GET", "/api/v1/self", (String) null, bearer);
+    assertThat(self.status()).as(self.toString()).isEqualTo(200);
+    assertThat(self.json().getJsonObject("bot").getString("id")).isEqualTo("reader");
+    assertThat(self.json().getJsonArray("metrics_history")).isEqualTo(new JsonArray());
+    Response beat = gateway.send("POST", "/api/v1/self/heartbeat", new JsonObject().put("status", "ok"), token);
+    assertThat(beat.status()).as(beat.toString()).isEqualTo(202);
+    Response tooMuch = gateway.send("POST", "/api/v1/self/heartbeat", new JsonObject().put("metrics",
+        new JsonObject().put("nested", new JsonObject())), token);
+    assertThat(tooMuch.status()).as(tooMuch.toString()).isEqualTo(400);
+
+    assertThat(gateway.get("/api/v1/bots", token).status()).isIn(401, 403);
+    assertThat(gateway.get("/api/v1/bots/reader", token).status()).isIn(401, 403);
+    assertThat(gateway.get("/api/v1/auth/me", token).status()).isIn(401, 403);
+    assertThat(gateway.get("/api/v1/self", admin).status()).isEqualTo(403);
+    assertThat(gateway.send("POST", "/api/v1/self/heartbeat", new JsonObject(), admin).status()).isEqualTo(403);
+    Response key = gateway.send("POST", "/api/v1/api-keys", new JsonObject().put("name", "k").put("role", "operator"), admin);
+    assertThat(gateway.send("GET", "/api/v1/self", (String) null, Map.of("X-API-Key", key.json().getString("key"))).status())
+        .isEqualTo(403);
+    assertThat(gateway.get("/api/v1/self", null).status()).isEqualTo(401);
+
+    String[] parts = token.split("\\.");
+    String forged = parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(
+        new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8).replace("reader", "readex")
+            .getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+    assertThat(gateway.get("/api/v1/self", forged).status()).isEqualTo(401);
+    String badSignature = parts[0] + "." + parts[1] + "." + (parts[2].charAt(0) == 'A' ? "B" : "A") + parts[2].substring(1);
+    assertThat(gateway.get("/api/v1/self", badSignature).status()).isEqualTo(401);
+
+    assertThat(gateway.delete("/api/v1/bots/reader", admin).status()).isEqualTo(204);
+    Response gone = gateway.get("/api/v1/self", token);
+    assertThat(gone.status()).isEqualTo(401);
+    assertThat(gone.errorCode()).isEqualTo("token_revoked");
+  }
+
+  @Test
+  void mqttHeartbeatsWithTheBotTokenKeepABotAliveAndOtherBotsTopicsAreRefused() {
+    create(new JsonObject().put("id", "wire").put("command", List.of("sh", script("silent.sh"))).put("heartbeat_timeout_s", 1)
+        .put("restart", new JsonObject().put("policy", "on-failure").put("max_restarts", 1)));
+    create(new JsonObject().put("id", "other").put("command", List.of("sh", script("silent.sh"))));
+    String token = botToken("wire");
+
+    Mqtt5BlockingClient wrongName = client("other");
+    assertThatThrownBy(() -> wrongName.connectWith().simpleAuth().username("other").password(token.getBytes(StandardCharsets.UTF_8))
+        .applySimpleAuth().send()).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
+            e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD));
+
+    Mqtt5BlockingClient client = client("wire");
+    client.connectWith().simpleAuth().username("wire").password(token.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
+    try {
+      // connected before the bot starts, so the first heartbeat is well inside the 1 s grace period
+      gateway.post("/api/v1/bots/wire/start", admin);
+      Instant until = Instant.now().plusMillis(3500);
+      int n = 0;
+      while (Instant.now().isBefore(until)) {
+        String topic = n % 2 == 0 ? "bots/wire/heartbeat" : "bots/wire/metrics";
+        String payload = n % 2 == 0 ? new JsonObject().put("status", "mqtt " + n).encode() : new JsonObject().put("n", n).encode();
+        client.publishWith().topic(topic).qos(MqttQos.AT_LEAST_ONCE).payload(payload.getBytes(StandardCharsets.UTF_8)).send();
+        n++;
+        sleep(200);
+      }
+      JsonObject alive = awaitBot("wire", b -> b.getString("last_heartbeat") != null, "heartbeating");
+      assertThat(alive.getString("status")).isEqualTo("running");
+      assertThat(alive.getInteger("restarts")).isZero();
+      assertThat(alive.getString("heartbeat_status")).startsWith("mqtt ");
+
+      assertThatThrownBy(() -> client.publishWith().topic("bots/other/heartbeat").qos(MqttQos.AT_LEAST_ONCE)
+          .payload(new byte[] {1}).send())
+          .isInstanceOfSatisfying(Mqtt5PubAckException.class,
+              e -> assertThat(e.getMqttMessage().getReasonCode()).isEqualTo(Mqtt5PubAckReasonCode.NOT_AUTHORIZED));
+      assertThatThrownBy(() -> client.subscribeWith().topicFilter("bots/#").qos(MqttQos.AT_LEAST_ONCE).send())
+          .isInstanceOf(Mqtt5SubAckException.class);
+    } finally {
+      client.disconnect();
+    }
+    // silent again: the watchdog takes over
+    JsonObject restarted = awaitBot("wire", b -> b.getInteger("restarts", 0) >= 1, "restarted by the watchdog");
+    assertThat(restarted.getString("reason")).contains("heartbeat_timeout");
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------
+
+  /** A token exactly as the executor hands it to a bot (same key, same claims). */
+  private String botToken(String botId) {
+    TokenService tokens = new TokenService(gateway.vertx(), JwtKeys.loadOrCreate(dataDir, null, null), null, null, Clock.systemUTC(),
+        60, 60);
+    try {
+      return tokens.issueBotToken(botId, 600).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private Mqtt5BlockingClient client(String clientId) {
+    return MqttClient.builder().useMqttVersion5().identifier(clientId).serverHost("127.0.0.1").serverPort(gateway.mqttPort())
+        .buildBlocking();
+  }
+
+  private void create(JsonObject spec) {
+    Response created = gateway.send("POST", "/api/v1/bots", spec, admin);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+  }
+
+  private static String script(String name) {
+    try {
+      return Path.of(BotSelfApiTest.class.getResource("/executor/bots/" + name).toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private JsonObject awaitBot(String id, Predicate<JsonObject> condition, String what) {
+    Instant deadline = Instant.now().plus(WAIT);
+    JsonObject bot = null;
+    while (Instant.now().isBefore(deadline)) {
+      bot = gateway.get("/api/v1/bots/" + id, admin).json();
+      if (condition.test(bot)) {
+        return bot;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("bot " + id + " did not become " + what + " within " + WAIT + ": " + bot);
+  }
+
+  private String awaitLog(String id, Predicate<String> condition) {
+    Instant deadline = Instant.now().plus(WAIT);
+    String text = "";
+    while (Instant.now().isBefore(deadline)) {
+      JsonArray lines = gateway.get("/api/v1/bots/" + id + "/logs?tail=50", admin).json().getJsonArray("items");
+      StringBuilder all = new StringBuilder();
+      lines.forEach(line -> all.append(((JsonObject) line).getString("line")).append('\n'));
+      text = all.toString();
+      if (condition.test(text)) {
+        return text;
+      }
+      sleep(50);
+    }
+    throw new AssertionError("log of " + id + " never matched: " + text);
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
