@@ -162,12 +162,15 @@ public final class GatewayRuntime {
     return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
   }
 
-  /** Bots run on this host: a wildcard listener is reached on loopback, a specific address as configured. */
+  /**
+   * Bots run on this host: a wildcard listener is reached on loopback, a specific address as
+   * configured; {@code mqtts://} when the listener speaks TLS.
+   */
   private static String mqttUrl(GatewayConfig config, int port) {
     String host = config.mqtt().host();
     boolean wildcard = host == null || host.isBlank() || "0.0.0.0".equals(host) || "::".equals(host);
     String reachable = wildcard ? "127.0.0.1" : host.contains(":") ? "[" + host + "]" : host;
-    return "mqtt://" + reachable + ":" + port;
+    return (config.mqtt().tlsCert() != null ? "mqtts://" : "mqtt://") + reachable + ":" + port;
   }
 
   private static Future<Void> writePorts(Vertx vertx, Path dataDir, Ports bound) {
