@@ -6,13 +6,11 @@ import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -42,27 +40,6 @@ class BotExecutionApiTest {
     gateway.close();
   }
 
-  private static String script(String name) {
-    try {
-      return Path.of(BotExecutionApiTest.class.getResource("/executor/bots/" + name).toURI()).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private JsonObject awaitBot(String id, Predicate<JsonObject> condition, String what) {
-    Instant deadline = Instant.now().plus(WAIT);
-    JsonObject bot = null;
-    while (Instant.now().isBefore(deadline)) {
-      bot = gateway.get("/api/v1/bots/" + id, admin).json();
-      if (condition.test(bot)) {
-        return bot;
-      }
-      pause();
-    }
-    throw new AssertionError("bot " + id + " did not become " + what + " within " + WAIT + ": " + bot);
-  }
-
   private static void pause() {
     try {
       Thread.sleep(50);
@@ -75,11 +52,11 @@ class BotExecutionApiTest {
   @Test
   void createStartWatchLogsAndMetricsThenStop() {
     Response created = gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "ticker").put("role", "collector")
-        .put("command", List.of("python3", script("ticker.py"))), admin);
+        .put("command", List.of("python3", TestGateway.botScript("ticker.py"))), admin);
     assertThat(created.status()).isEqualTo(201);
     assertThat(gateway.post("/api/v1/bots/ticker/start", admin).status()).isEqualTo(202);
 
-    JsonObject running = awaitBot("ticker", b -> "running".equals(b.getString("status")) && b.getValue("cpu_load") != null,
+    JsonObject running = gateway.awaitBot("ticker", admin, b -> "running".equals(b.getString("status")) && b.getValue("cpu_load") != null,
         "running with a CPU sample");
     assertThat(running.getLong("pid")).isPositive();
     assertThat(running.getDouble("memory_usage_mb")).isGreaterThan(1.0);
@@ -100,18 +77,18 @@ class BotExecutionApiTest {
     assertThat(samples).isNotEmpty();
 
     assertThat(gateway.post("/api/v1/bots/ticker/stop", admin).status()).isEqualTo(202);
-    JsonObject stopped = awaitBot("ticker", b -> "stopped".equals(b.getString("status")), "stopped");
+    JsonObject stopped = gateway.awaitBot("ticker", admin, b -> "stopped".equals(b.getString("status")), "stopped");
     assertThat(stopped.getValue("pid")).isNull();
     assertThat(ProcessHandle.of(running.getLong("pid")).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }
 
   @Test
   void aCrashingBotIsRestartedThenFailedWithItsLastLines() {
-    JsonObject spec = new JsonObject().put("id", "crasher").put("command", List.of("sh", script("exit_with.sh"), "7"))
+    JsonObject spec = new JsonObject().put("id", "crasher").put("command", List.of("sh", TestGateway.botScript("exit_with.sh"), "7"))
         .put("restart", new JsonObject().put("policy", "on-failure").put("max_restarts", 2).put("backoff_initial_ms", 50));
     gateway.send("POST", "/api/v1/bots", spec, admin);
     gateway.post("/api/v1/bots/crasher/start", admin);
-    JsonObject failed = awaitBot("crasher", b -> "failed".equals(b.getString("status")), "failed");
+    JsonObject failed = gateway.awaitBot("crasher", admin, b -> "failed".equals(b.getString("status")), "failed");
     assertThat(failed.getString("reason")).startsWith("restart limit reached");
     assertThat(failed.getInteger("restarts")).isEqualTo(2);
     assertThat(failed.getInteger("exit_code")).isEqualTo(7);
@@ -127,7 +104,7 @@ class BotExecutionApiTest {
     assertThat(start.status()).isEqualTo(422);
     assertThat(start.errorCode()).isEqualTo("command_not_allowed");
     assertThat(start.json().getJsonObject("error").getString("message")).contains("executor.allowed_commands");
-    JsonObject failed = awaitBot("curl-bot", b -> "failed".equals(b.getString("status")), "failed");
+    JsonObject failed = gateway.awaitBot("curl-bot", admin, b -> "failed".equals(b.getString("status")), "failed");
     assertThat(failed.getString("reason")).startsWith("command_not_allowed");
   }
 }

@@ -17,7 +17,6 @@ import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -59,12 +58,14 @@ class BotSelfApiTest {
 
   @Test
   void aBotReadsItselfAndItsRestHeartbeatsKeepItRunning() {
-    create(new JsonObject().put("id", "beater").put("command", List.of("python3", script("heartbeat_bot.py")))
+    create(new JsonObject().put("id", "beater").put("command", List.of("python3", TestGateway.botScript("heartbeat_bot.py")))
         .put("heartbeat_timeout_s", 1).put("restart", new JsonObject().put("policy", "on-failure").put("max_restarts", 1)));
     gateway.post("/api/v1/bots/beater/start", admin);
 
-    JsonObject first = awaitBot("beater", b -> b.getString("last_heartbeat") != null, "heartbeating");
-    assertThat(first.getString("heartbeat_status")).startsWith("beat ");
+    // the bot says "starting" in its first heartbeat, then "beat N" with a metrics object
+    JsonObject first = gateway.awaitBot("beater", admin, b -> String.valueOf(b.getString("heartbeat_status")).startsWith("beat "),
+        "heartbeating");
+    assertThat(first.getString("last_heartbeat")).isNotNull();
     assertThat(first.getJsonObject("heartbeat_metrics").getInteger("beats")).isPositive();
     String log = awaitLog("beater", l -> l.contains("mqtt "));
     assertThat(log).contains("heartbeat 202").contains("self 200").contains("\"id\": \"beater\"").contains("heartbeat_bot.py")
@@ -72,7 +73,7 @@ class BotSelfApiTest {
         .contains("mqtt mqtt://127.0.0.1:" + gateway.mqttPort());
 
     sleep(2500); // well past the 1 s timeout
-    JsonObject later = awaitBot("beater", b -> Instant.parse(b.getString("last_heartbeat"))
+    JsonObject later = gateway.awaitBot("beater", admin, b -> Instant.parse(b.getString("last_heartbeat"))
         .isAfter(Instant.parse(first.getString("last_heartbeat"))), "heartbeat advancing");
     assertThat(later.getString("status")).isEqualTo("running");
     assertThat(later.getInteger("restarts")).isZero();
@@ -81,10 +82,11 @@ class BotSelfApiTest {
 
   @Test
   void aBotThatNeverHeartbeatsIsRestartedOnceThenFailed() {
-    create(new JsonObject().put("id", "mute").put("command", List.of("sh", script("silent.sh"))).put("heartbeat_timeout_s", 1)
+    create(new JsonObject().put("id", "mute").put("command", List.of("sh", TestGateway.botScript("silent.sh")))
+        .put("heartbeat_timeout_s", 1)
         .put("restart", new JsonObject().put("policy", "on-failure").put("max_restarts", 1).put("backoff_initial_ms", 50)));
     gateway.post("/api/v1/bots/mute/start", admin);
-    JsonObject failed = awaitBot("mute", b -> "failed".equals(b.getString("status")), "failed");
+    JsonObject failed = gateway.awaitBot("mute", admin, b -> "failed".equals(b.getString("status")), "failed");
     assertThat(failed.getString("reason")).startsWith("heartbeat_timeout");
     assertThat(failed.getInteger("restarts")).isEqualTo(1);
     assertThat(failed.getString("last_heartbeat")).isNull();
@@ -92,7 +94,7 @@ class BotSelfApiTest {
 
   @Test
   void botTokensOnlyOpenTheSelfEndpointsAndUserCredentialsNeverDo() {
-    create(new JsonObject().put("id", "reader").put("command", List.of("sh", script("silent.sh")))
+    create(new JsonObject().put("id", "reader").put("command", List.of("sh", TestGateway.botScript("silent.sh")))
         .put("placement", new JsonObject().put("node", "elsewhere")));
     String token = botToken("reader");
     Map<String, String> bearer = Map.of("Authorization", "Bearer " + token);
@@ -133,9 +135,10 @@ class BotSelfApiTest {
 
   @Test
   void mqttHeartbeatsWithTheBotTokenKeepABotAliveAndOtherBotsTopicsAreRefused() {
-    create(new JsonObject().put("id", "wire").put("command", List.of("sh", script("silent.sh"))).put("heartbeat_timeout_s", 1)
+    create(new JsonObject().put("id", "wire").put("command", List.of("sh", TestGateway.botScript("silent.sh")))
+        .put("heartbeat_timeout_s", 1)
         .put("restart", new JsonObject().put("policy", "on-failure").put("max_restarts", 1)));
-    create(new JsonObject().put("id", "other").put("command", List.of("sh", script("silent.sh"))));
+    create(new JsonObject().put("id", "other").put("command", List.of("sh", TestGateway.botScript("silent.sh"))));
     String token = botToken("wire");
 
     Mqtt5BlockingClient wrongName = client("other");
@@ -157,7 +160,7 @@ class BotSelfApiTest {
         n++;
         sleep(200);
       }
-      JsonObject alive = awaitBot("wire", b -> b.getString("last_heartbeat") != null, "heartbeating");
+      JsonObject alive = gateway.awaitBot("wire", admin, b -> b.getString("last_heartbeat") != null, "heartbeating");
       assertThat(alive.getString("status")).isEqualTo("running");
       assertThat(alive.getInteger("restarts")).isZero();
       assertThat(alive.getString("heartbeat_status")).startsWith("mqtt ");
@@ -172,7 +175,7 @@ class BotSelfApiTest {
       client.disconnect();
     }
     // silent again: the watchdog takes over
-    JsonObject restarted = awaitBot("wire", b -> b.getInteger("restarts", 0) >= 1, "restarted by the watchdog");
+    JsonObject restarted = gateway.awaitBot("wire", admin, b -> b.getInteger("restarts", 0) >= 1, "restarted by the watchdog");
     assertThat(restarted.getString("reason")).contains("heartbeat_timeout");
   }
 
@@ -197,27 +200,6 @@ class BotSelfApiTest {
   private void create(JsonObject spec) {
     Response created = gateway.send("POST", "/api/v1/bots", spec, admin);
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-  }
-
-  private static String script(String name) {
-    try {
-      return Path.of(BotSelfApiTest.class.getResource("/executor/bots/" + name).toURI()).toString();
-    } catch (URISyntaxException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private JsonObject awaitBot(String id, Predicate<JsonObject> condition, String what) {
-    Instant deadline = Instant.now().plus(WAIT);
-    JsonObject bot = null;
-    while (Instant.now().isBefore(deadline)) {
-      bot = gateway.get("/api/v1/bots/" + id, admin).json();
-      if (condition.test(bot)) {
-        return bot;
-      }
-      sleep(50);
-    }
-    throw new AssertionError("bot " + id + " did not become " + what + " within " + WAIT + ": " + bot);
   }
 
   private String awaitLog(String id, Predicate<String> condition) {

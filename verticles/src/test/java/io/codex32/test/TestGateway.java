@@ -8,16 +8,20 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 
 /**
  * A real gateway (same wiring as the jar) on a random port with its own data directory, and a
@@ -26,6 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class TestGateway implements AutoCloseable {
 
   public static final String ADMIN_PASSWORD = "admin-secret-pass";
+  /** How long helpers wait for a condition. */
+  public static final Duration WAIT = Duration.ofSeconds(30);
   private static final AtomicBoolean COLD_JVM = new AtomicBoolean(true);
 
   private final Vertx vertx;
@@ -146,6 +152,29 @@ public final class TestGateway implements AutoCloseable {
 
   public Response createUser(String username, String password, String role, String token) {
     return send("POST", "/api/v1/users", new JsonObject().put("username", username).put("password", password).put("role", role), token);
+  }
+
+  /** Absolute path of a test bot script in src/test/resources/executor/bots. */
+  public static String botScript(String name) {
+    try {
+      return Path.of(TestGateway.class.getResource("/executor/bots/" + name).toURI()).toString();
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Reads the bot until {@code condition} holds; fails after {@link #WAIT}. */
+  public JsonObject awaitBot(String id, String token, Predicate<JsonObject> condition, String what) {
+    Instant deadline = Instant.now().plus(WAIT);
+    JsonObject bot = null;
+    while (Instant.now().isBefore(deadline)) {
+      bot = get("/api/v1/bots/" + id, token).json();
+      if (condition.test(bot)) {
+        return bot;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
+    }
+    throw new AssertionError("bot " + id + " did not become " + what + " within " + WAIT + ": " + bot);
   }
 
   /** Logs in and returns the response body (access and refresh token). */
