@@ -24,8 +24,13 @@
 # package with apt-get (without starting its service).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+BENCH_NAME=executor-bench
+BENCH_PIDS=(GW_PID:gateway SUP_PID:supervisord)
+SWEEP_WORK=1
+GW_PID=
+SUP_PID=
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 BOTS=${BENCH_BOTS:-100}
 CONCURRENCY=${BENCH_START_CONCURRENCY:-8}
@@ -33,24 +38,11 @@ CPU_S=${BENCH_CPU_S:-30}
 SETTLE_S=${BENCH_SETTLE_S:-10}
 RESTARTS=${BENCH_RESTARTS:-100}
 RESTART_TIMEOUT_S=${BENCH_RESTART_TIMEOUT_S:-110}
-JVM_FLAGS=${BENCH_JVM_FLAGS:--Xms256m -Xmx1g}
-QUIET_WAIT_S=${BENCH_QUIET_WAIT_S:-0}
-read -r -a JVM <<<"$JVM_FLAGS"
-
-GATEWAY_JAR=gateway/target/codex32-gateway.jar
-BENCH_JAR=bench/target/codex32-bench-all.jar
 LAST_RUN=bench/target/last-executor-run
-
-log() { echo "executor-bench: $*" >&2; }
 
 # ---- prerequisites ----------------------------------------------------------------------------
 
-if [[ ! -f $GATEWAY_JAR ]]; then
-  log "building the gateway jar (mvn -q -DskipTests package)"
-  mvn -q -DskipTests package >&2
-fi
-log "building the bench tool"
-mvn -q -f bench/pom.xml package >&2
+build_jars
 
 if ! command -v supervisord >/dev/null; then
   if [[ $(id -u) -ne 0 ]]; then
@@ -58,18 +50,8 @@ if ! command -v supervisord >/dev/null; then
     exit 2
   fi
   log "supervisord is missing: installing Debian's 'supervisor' package with apt-get (its service is not started)"
-  made_policy=
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    # tells invoke-rc.d / deb-systemd-invoke not to start the service the package installs
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    made_policy=1
-  fi
-  set +e
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q supervisor >&2
-  rc=$?
-  set -e
-  [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
+  rc=0
+  apt_install_quietly supervisor || rc=$?
   if [[ $rc -ne 0 ]] || ! command -v supervisord >/dev/null; then
     log "installing supervisor failed (apt-get exit $rc); try apt-get update first"
     exit 2
@@ -82,94 +64,14 @@ SH=
 for dir in /usr/local/bin /usr/bin /bin; do
   if [[ -x $dir/sh ]]; then SH=$dir/sh; break; fi
 done
-CLK_TCK=$(getconf CLK_TCK)
 
 # ---- clean-up ---------------------------------------------------------------------------------
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/codex32-executor-bench.XXXXXX")
-GW_PID=
-SUP_PID=
-
-stop() { # pid name: SIGTERM, then wait up to 20 s, then SIGKILL
-  local pid=$1 name=$2
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 200); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  log "$name (pid $pid) did not stop within 20 s after SIGTERM; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-# Every process this benchmark starts besides the JVMs runs with its working directory under
-# $WORK (bots in <data>/bots/<id>/, the references' commands in their own directories), and bots
-# lead their own sessions, outside this script's process group: find them by working directory.
-under_work() {
-  local p cwd
-  for p in /proc/[0-9]*; do
-    cwd=$(readlink "$p/cwd" 2>/dev/null) || continue
-    [[ $cwd == "$WORK" || $cwd == "$WORK"/* ]] && echo "${p#/proc/}"
-  done
-  return 0
-}
-
-LEFTOVERS=0
-kill_leftovers() { # label
-  local pids
-  pids=$(under_work | tr '\n' ' ')
-  if [[ -n ${pids// /} ]]; then
-    LEFTOVERS=$((LEFTOVERS + $(wc -w <<<"$pids")))
-    log "$1: processes still running under $WORK: $pids; killing them"
-    # shellcheck disable=SC2086
-    kill -KILL $pids 2>/dev/null || true
-  fi
-}
-
-cleanup() {
-  stop "$GW_PID" gateway
-  stop "$SUP_PID" supervisord
-  kill_leftovers "at exit"
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-wait_ready() { # dir pid name -> prints the port
-  local dir=$1 pid=$2 name=$3 port=
-  for _ in $(seq 1 600); do
-    kill -0 "$pid" 2>/dev/null || { log "$name exited during start-up; its log:"; tail -n 30 "$WORK/$name.log" >&2; return 1; }
-    if [[ -f $dir/ports.json ]]; then
-      port=$(sed -n 's/.*"http" *: *\([0-9][0-9]*\).*/\1/p' "$dir/ports.json")
-      if [[ -n $port ]] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready"; then
-        echo "$port"
-        return 0
-      fi
-    fi
-    sleep 0.1
-  done
-  log "$name not ready after 60 s"
-  return 1
-}
-
-busy_cores() { # CPU cores busy on the whole machine over the next 2 s (from /proc/stat)
-  local a b
-  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
-  sleep 2
-  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
-  awk -v a="$a" -v b="$b" -v t="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / (2 * t) }'
-}
+init_work codex32-executor-bench
 
 lines() { [[ -f $1 ]] && wc -l <"$1" || echo 0; }
 
-BUSY_BEFORE=$(busy_cores)
-waited=0
-while awk -v b="$BUSY_BEFORE" 'BEGIN { exit !(b >= 0.3) }' && (( waited < QUIET_WAIT_S )); do
-  log "machine busy ($BUSY_BEFORE cores) before the run; waiting for it to be idle"
-  BUSY_BEFORE=$(busy_cores)
-  waited=$((waited + 2))
-done
+quiet_wait
 
 mkdir -p "$WORK/ts" "$WORK/pbloop" "$WORK/supervisord/x"
 BOT_SCRIPT_TAIL='; exit 1'
@@ -177,12 +79,7 @@ bot_script() { echo "date +%s%N >> $WORK/ts/$1.ts$BOT_SCRIPT_TAIL"; }
 
 # ---- 1. gateway: start 100, CPU idle/sampling, crash loop -------------------------------------
 
-PASSWORD="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-log "starting the gateway (data in $WORK/gateway)"
-CODEX32_DATA_DIR="$WORK/gateway" CODEX32_HTTP_PORT=0 CODEX32_HTTP_HOST=127.0.0.1 \
-  CODEX32_ADMIN_PASSWORD="$PASSWORD" CODEX32_EXECUTOR_ALLOWED_COMMANDS=sleep,sh \
-  java "${JVM[@]}" -jar "$GATEWAY_JAR" >"$WORK/gateway.log" 2>&1 &
-GW_PID=$!
+start_gateway CODEX32_EXECUTOR_ALLOWED_COMMANDS=sleep,sh
 GW_PORT=$(wait_ready "$WORK/gateway" "$GW_PID" gateway)
 log "gateway pid $GW_PID on 127.0.0.1:$GW_PORT"
 
@@ -192,7 +89,7 @@ java "${JVM[@]}" -cp "$BENCH_JAR" io.codex32.bench.ExecutorBench gateway \
   --restarts="$RESTARTS" --restart-timeout-s="$RESTART_TIMEOUT_S" \
   --ts="$WORK/ts/gateway.ts" --bot-script="$(bot_script gateway)" --out="$WORK/gateway.json"
 
-GW_RSS=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$GW_PID/status")
+GW_RSS=$(vm_status "$GW_PID" VmRSS)
 stop "$GW_PID" gateway
 GW_PID=
 kill_leftovers "after the gateway stopped" # the tool stopped every bot through the API: expect none
@@ -241,24 +138,18 @@ kill_leftovers "after supervisord stopped"
 
 # ---- report -----------------------------------------------------------------------------------
 
-rm -rf "$LAST_RUN"
-mkdir -p "$LAST_RUN"
-grep -v '"logger_name":"codex32.access"' "$WORK/gateway.log" >"$LAST_RUN/gateway.log" || true
+keep_gateway_log
 cp "$WORK/supervisord/supervisord.log" "$WORK/supervisord/supervisord.conf" "$WORK"/*.json "$LAST_RUN/" 2>/dev/null || true
 cp -r "$WORK/ts" "$LAST_RUN/"
-BLOCKED=$(grep -c 'has been blocked for' "$LAST_RUN/gateway.log" || true)
-WARNS=$(grep -c '"level":"WARN"' "$LAST_RUN/gateway.log" || true)
-ERRORS=$(grep -c '"level":"ERROR"' "$LAST_RUN/gateway.log" || true)
 
 {
-  echo "## Executor results ($(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+  echo "## Executor results ($(run_stamp))"
   echo
-  echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
-    "$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r);" \
+  echo "Machine: $(machine_summary), kernel $(uname -r);" \
     "$(java -version 2>&1 | head -n 1); $SUPERVISORD_VERSION is \`supervisord --version\`;" \
     "JVM flags: \`$JVM_FLAGS\`"
   echo
-  echo "Machine busy before the run (other processes): $BUSY_BEFORE cores over 2 s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  busy_line
   echo
   java "${JVM[@]}" -cp "$BENCH_JAR" io.codex32.bench.ExecutorBench report \
     --gateway-json="$WORK/gateway.json" --pbloop-json="$WORK/pbloop.json" \

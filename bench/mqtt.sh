@@ -23,34 +23,25 @@
 # configuration, never as the system service.
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-cd "$ROOT"
+BENCH_NAME=mqtt-bench
+BENCH_PIDS=(GW_PID:gateway MOSQ_PID:mosquitto)
+GW_PID=
+MOSQ_PID=
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 DEVICES=${BENCH_MQTT_DEVICES:-100,1000}
 IDLE=${BENCH_MQTT_IDLE:-10000}
 REGISTER_S=${BENCH_MQTT_REGISTER_S:-90}
 WARMUP_S=${BENCH_WARMUP_S:-3}
 DURATION_S=${BENCH_DURATION_S:-10}
-JVM_FLAGS=${BENCH_JVM_FLAGS:--Xms256m -Xmx1g}
 TOOL_JVM_FLAGS=${BENCH_TOOL_JVM_FLAGS:--Xms256m -Xmx2g}
-QUIET_WAIT_S=${BENCH_QUIET_WAIT_S:-0}
-read -r -a JVM <<<"$JVM_FLAGS"
 read -r -a TOOL_JVM <<<"$TOOL_JVM_FLAGS"
-
-GATEWAY_JAR=gateway/target/codex32-gateway.jar
-BENCH_JAR=bench/target/codex32-bench-all.jar
 LAST_RUN=bench/target/last-mqtt-run
-
-log() { echo "mqtt-bench: $*" >&2; }
 
 # ---- prerequisites ----------------------------------------------------------------------------
 
-if [[ ! -f $GATEWAY_JAR ]]; then
-  log "building the gateway jar (mvn -q -DskipTests package)"
-  mvn -q -DskipTests package >&2
-fi
-log "building the bench tool"
-mvn -q -f bench/pom.xml package >&2
+build_jars
 
 MOSQUITTO=$(command -v mosquitto || true)
 [[ -z $MOSQUITTO && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
@@ -60,18 +51,8 @@ if [[ -z $MOSQUITTO ]]; then
     exit 2
   fi
   log "mosquitto is missing: installing Debian's 'mosquitto' package with apt-get (its service is not started)"
-  made_policy=
-  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
-    # tells invoke-rc.d / deb-systemd-invoke not to start the service the package installs
-    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
-    chmod 755 /usr/sbin/policy-rc.d
-    made_policy=1
-  fi
-  set +e
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q mosquitto >&2
-  rc=$?
-  set -e
-  [[ -n $made_policy ]] && rm -f /usr/sbin/policy-rc.d
+  rc=0
+  apt_install_quietly mosquitto || rc=$?
   MOSQUITTO=$(command -v mosquitto || true)
   [[ -z $MOSQUITTO && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
   if [[ $rc -ne 0 || -z $MOSQUITTO ]]; then
@@ -95,47 +76,7 @@ fi
 
 # ---- clean-up ---------------------------------------------------------------------------------
 
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/codex32-mqtt-bench.XXXXXX")
-GW_PID=
-MOSQ_PID=
-
-stop() { # pid name: SIGTERM, then wait up to 20 s, then SIGKILL
-  local pid=$1 name=$2
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 200); do
-    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
-    sleep 0.1
-  done
-  log "$name (pid $pid) did not stop within 20 s after SIGTERM; killing it"
-  kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-
-cleanup() {
-  stop "$GW_PID" gateway
-  stop "$MOSQ_PID" mosquitto
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-# ports.json {"http": N, "mqtt": M} appears once the gateway listens; then /health/ready must answer 200.
-wait_ready() { # dir pid name
-  local dir=$1 pid=$2 name=$3 port=
-  for _ in $(seq 1 600); do
-    kill -0 "$pid" 2>/dev/null || { log "$name exited during start-up; its log:"; tail -n 30 "$WORK/$name.log" >&2; return 1; }
-    if [[ -f $dir/ports.json ]]; then
-      port=$(sed -n 's/.*"http" *: *\([0-9][0-9]*\).*/\1/p' "$dir/ports.json")
-      if [[ -n $port ]] && curl -sf -o /dev/null --max-time 2 "http://127.0.0.1:$port/health/ready"; then
-        return 0
-      fi
-    fi
-    sleep 0.1
-  done
-  log "$name not ready after 60 s"
-  return 1
-}
+init_work codex32-mqtt-bench
 
 free_port() { # a TCP port nothing listens on, from the range below the ephemeral ports
   local port
@@ -146,37 +87,15 @@ free_port() { # a TCP port nothing listens on, from the range below the ephemera
   return 1
 }
 
-CLK_TCK=$(getconf CLK_TCK)
-busy_cores() { # CPU cores busy on the whole machine over the next 2 s (from /proc/stat)
-  local a b
-  a=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
-  sleep 2
-  b=$(awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9 }' /proc/stat)
-  awk -v a="$a" -v b="$b" -v t="$CLK_TCK" 'BEGIN { printf "%.2f", (b - a) / (2 * t) }'
-}
-
-BUSY_BEFORE=$(busy_cores)
-waited=0
-while awk -v b="$BUSY_BEFORE" 'BEGIN { exit !(b >= 0.3) }' && (( waited < QUIET_WAIT_S )); do
-  log "machine busy ($BUSY_BEFORE cores) before the run; waiting for it to be idle"
-  BUSY_BEFORE=$(busy_cores)
-  waited=$((waited + 2))
-done
+quiet_wait
 
 # ---- servers ----------------------------------------------------------------------------------
 
-PASSWORD="bench-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
-log "starting the gateway (data in $WORK/gateway)"
 # The per-IP CONNECT rate limit would refuse a load generator that opens thousands of connections
 # from 127.0.0.1: lift it for the run.
-CODEX32_DATA_DIR="$WORK/gateway" CODEX32_HTTP_PORT=0 CODEX32_HTTP_HOST=127.0.0.1 \
-  CODEX32_MQTT_PORT=0 CODEX32_MQTT_HOST=127.0.0.1 \
-  CODEX32_MQTT_CONNECT_BURST=100000 CODEX32_MQTT_CONNECT_RATE_PER_S=100000 \
-  CODEX32_ADMIN_PASSWORD="$PASSWORD" \
-  java "${JVM[@]}" -jar "$GATEWAY_JAR" >"$WORK/gateway.log" 2>&1 &
-GW_PID=$!
-wait_ready "$WORK/gateway" "$GW_PID" gateway
-GW_HTTP=$(sed -n 's/.*"http" *: *\([0-9][0-9]*\).*/\1/p' "$WORK/gateway/ports.json")
+start_gateway CODEX32_MQTT_PORT=0 CODEX32_MQTT_HOST=127.0.0.1 \
+  CODEX32_MQTT_CONNECT_BURST=100000 CODEX32_MQTT_CONNECT_RATE_PER_S=100000
+GW_HTTP=$(wait_ready "$WORK/gateway" "$GW_PID" gateway)
 GW_MQTT=$(sed -n 's/.*"mqtt" *: *\([0-9][0-9]*\).*/\1/p' "$WORK/gateway/ports.json")
 log "gateway pid $GW_PID: HTTP 127.0.0.1:$GW_HTTP, MQTT 127.0.0.1:$GW_MQTT"
 
@@ -213,32 +132,26 @@ java "${TOOL_JVM[@]}" -cp "$BENCH_JAR" io.codex32.bench.MqttBench \
 LOAD_EXIT=$?
 set -e
 
-GW_RSS=$(awk '$1 == "VmRSS:" { printf "%.0f", $2 / 1024 }' "/proc/$GW_PID/status")
-GW_HWM=$(awk '$1 == "VmHWM:" { printf "%.0f", $2 / 1024 }' "/proc/$GW_PID/status")
-MOSQ_RSS=$(awk '$1 == "VmRSS:" { printf "%.1f", $2 / 1024 }' "/proc/$MOSQ_PID/status")
-MOSQ_HWM=$(awk '$1 == "VmHWM:" { printf "%.1f", $2 / 1024 }' "/proc/$MOSQ_PID/status")
+GW_RSS=$(vm_status "$GW_PID" VmRSS)
+GW_HWM=$(vm_status "$GW_PID" VmHWM)
+MOSQ_RSS=$(vm_status "$MOSQ_PID" VmRSS %.1f)
+MOSQ_HWM=$(vm_status "$MOSQ_PID" VmHWM %.1f)
 stop "$GW_PID" gateway
 GW_PID=
 stop "$MOSQ_PID" mosquitto
 MOSQ_PID=
 
-rm -rf "$LAST_RUN"
-mkdir -p "$LAST_RUN"
-grep -v '"logger_name":"codex32.access"' "$WORK/gateway.log" >"$LAST_RUN/gateway.log" || true
+keep_gateway_log
 cp "$WORK/mosquitto/mosquitto.conf" "$WORK/mosquitto/mosquitto.log" "$LAST_RUN/" 2>/dev/null || true
-BLOCKED=$(grep -c 'has been blocked for' "$LAST_RUN/gateway.log" || true)
-WARNS=$(grep -c '"level":"WARN"' "$LAST_RUN/gateway.log" || true)
-ERRORS=$(grep -c '"level":"ERROR"' "$LAST_RUN/gateway.log" || true)
 
 {
-  echo "## MQTT results ($(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD 2>/dev/null || echo unknown))"
+  echo "## MQTT results ($(run_stamp))"
   echo
-  echo "Machine: $(nproc) cores, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)," \
-    "$(awk '/^MemTotal:/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r);" \
+  echo "Machine: $(machine_summary), kernel $(uname -r);" \
     "$(java -version 2>&1 | head -n 1); mosquitto $MOSQUITTO_VERSION (Debian package);" \
     "gateway JVM flags: \`$JVM_FLAGS\`; open-file limit $FDS"
   echo
-  echo "Machine busy before the run (other processes): $BUSY_BEFORE cores over 2 s; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
+  busy_line
   echo
   if [[ -f $WORK/results.md ]]; then cat "$WORK/results.md"; else echo "(the load generator wrote no results)"; fi
   echo

@@ -58,17 +58,11 @@ public final class ExecutorBench {
     if (argv.length == 0) {
       throw new IllegalArgumentException("usage: ExecutorBench gateway|pbloop|report --name=value ... [-- argv]");
     }
-    Map<String, String> args = new HashMap<>();
+    Map<String, String> args = BenchSupport.parseArgs(argv, 1);
     List<String> rest = new ArrayList<>();
-    for (int i = 1; i < argv.length; i++) {
-      if (argv[i].equals("--")) {
-        rest.addAll(Arrays.asList(argv).subList(i + 1, argv.length));
-        break;
-      }
-      if (!argv[i].startsWith("--") || !argv[i].contains("=")) {
-        throw new IllegalArgumentException("expected --name=value, got " + argv[i]);
-      }
-      args.put(argv[i].substring(2, argv[i].indexOf('=')), argv[i].substring(argv[i].indexOf('=') + 1));
+    int dashes = Arrays.asList(argv).indexOf("--");
+    if (dashes >= 1) {
+      rest.addAll(Arrays.asList(argv).subList(dashes + 1, argv.length));
     }
     ExecutorBench bench = new ExecutorBench(args);
     switch (argv[0]) {
@@ -81,15 +75,11 @@ public final class ExecutorBench {
   }
 
   private String require(String name) {
-    String value = args.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException("missing --" + name + "=...");
-    }
-    return value;
+    return BenchSupport.require(args, name);
   }
 
   private int intArg(String name, int def) {
-    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
+    return BenchSupport.intArg(args, name, def);
   }
 
   private static void log(String format, Object... values) {
@@ -306,8 +296,8 @@ public final class ExecutorBench {
   }
 
   private static Snapshot snapshot(long pid) throws IOException {
-    long machine = machineTicks()[0];
-    long process = processTicks(Path.of("/proc/" + pid + "/stat"));
+    long machine = BenchSupport.machineTicks()[0];
+    long process = BenchSupport.processTicks(Path.of("/proc/" + pid + "/stat"));
     return new Snapshot(machine, process, threadTicks(pid), System.nanoTime());
   }
 
@@ -346,12 +336,6 @@ public final class ExecutorBench {
         .put("other_cores", round(machineBusy - percent / 100, 2)).put("threads", byThread);
   }
 
-  private static long processTicks(Path stat) throws IOException {
-    String text = Files.readString(stat);
-    String[] fields = text.substring(text.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-  }
-
   /** "tid name" → utime+stime of each live thread. */
   private static Map<String, Long> threadTicks(long pid) throws IOException {
     Map<String, Long> ticks = new HashMap<>();
@@ -359,22 +343,13 @@ public final class ExecutorBench {
       for (Path task : tasks) {
         try {
           String name = Files.readString(task.resolve("comm")).strip();
-          ticks.put(task.getFileName() + " " + name, processTicks(task.resolve("stat")));
+          ticks.put(task.getFileName() + " " + name, BenchSupport.processTicks(task.resolve("stat")));
         } catch (IOException e) {
           // thread ended meanwhile
         }
       }
     }
     return ticks;
-  }
-
-  /** {busy, total} ticks of the whole machine. */
-  private static long[] machineTicks() throws IOException {
-    String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-    long busy = Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6]) + Long.parseLong(f[7])
-        + Long.parseLong(f[8]);
-    long total = busy + Long.parseLong(f[4]) + Long.parseLong(f[5]);
-    return new long[] {busy, total};
   }
 
   // ---- bare ProcessBuilder loop ---------------------------------------------------------------

@@ -13,7 +13,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,13 +72,7 @@ public final class LoadGenerator {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (String arg : argv) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("expected --name=value, got " + arg);
-      }
-      args.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-    }
+    Map<String, String> args = BenchSupport.parseArgs(argv, 0);
     Vertx vertx = Vertx.vertx();
     int exit;
     try {
@@ -318,9 +311,7 @@ public final class LoadGenerator {
   /** Busy ticks of all CPUs (user, nice, system, irq, softirq, steal) from /proc/stat (0 if unreadable). */
   private static long machineBusyTicks() {
     try {
-      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-      return Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6])
-          + Long.parseLong(f[7]) + Long.parseLong(f[8]);
+      return BenchSupport.machineTicks()[0];
     } catch (IOException | RuntimeException e) {
       return 0;
     }
@@ -329,9 +320,7 @@ public final class LoadGenerator {
   /** utime + stime of a process in clock ticks, from /proc/<pid>/stat (0 if unreadable). */
   private static long cpuTicks(String pid) {
     try {
-      String stat = Files.readString(Path.of("/proc", pid, "stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return BenchSupport.processTicks(Path.of("/proc", pid, "stat"));
     } catch (IOException | RuntimeException e) {
       return 0;
     }

@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -63,13 +62,7 @@ public final class MqttBench {
   }
 
   public static void main(String[] argv) throws Exception {
-    Map<String, String> args = new HashMap<>();
-    for (String arg : argv) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("expected --name=value, got " + arg);
-      }
-      args.put(arg.substring(2, arg.indexOf('=')), arg.substring(arg.indexOf('=') + 1));
-    }
+    Map<String, String> args = BenchSupport.parseArgs(argv, 0);
     clockTicks = Double.parseDouble(args.getOrDefault("clk-tck", "100"));
     int errors = new MqttBench(args).run();
     System.exit(errors == 0 ? 0 : 1);
@@ -399,10 +392,7 @@ public final class MqttBench {
   /** utime + stime of a process in clock ticks. */
   private record Cpu(long ticks) {
     static Cpu of(long pid) throws IOException {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields[0] is the state (field 3); utime is field 14, stime field 15
-      return new Cpu(Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+      return new Cpu(BenchSupport.processTicks(Path.of("/proc/" + pid + "/stat")));
     }
 
     double coresUntil(Cpu later, double seconds) {

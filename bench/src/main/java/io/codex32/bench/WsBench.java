@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -74,13 +73,7 @@ public final class WsBench {
     if (argv.length == 0) {
       throw new IllegalArgumentException("usage: WsBench gateway|ref-server|ref|report --name=value ...");
     }
-    Map<String, String> args = new HashMap<>();
-    for (int i = 1; i < argv.length; i++) {
-      if (!argv[i].startsWith("--") || !argv[i].contains("=")) {
-        throw new IllegalArgumentException("expected --name=value, got " + argv[i]);
-      }
-      args.put(argv[i].substring(2, argv[i].indexOf('=')), argv[i].substring(argv[i].indexOf('=') + 1));
-    }
+    Map<String, String> args = BenchSupport.parseArgs(argv, 1);
     WsBench bench = new WsBench(args);
     switch (argv[0]) {
       case "gateway" -> bench.gateway();
@@ -96,15 +89,11 @@ public final class WsBench {
   }
 
   private String require(String name) {
-    String value = args.get(name);
-    if (value == null) {
-      throw new IllegalArgumentException("missing --" + name + "=...");
-    }
-    return value;
+    return BenchSupport.require(args, name);
   }
 
   private int intArg(String name, int def) {
-    return Integer.parseInt(args.getOrDefault(name, String.valueOf(def)));
+    return BenchSupport.intArg(args, name, def);
   }
 
   private static void log(String format, Object... values) {
