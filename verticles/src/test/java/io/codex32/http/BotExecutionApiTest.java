@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class BotExecutionApiTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestGateway.WAIT;
 
   @TempDir
   Path dataDir;
@@ -30,8 +29,7 @@ class BotExecutionApiTest {
 
   @BeforeEach
   void start() {
-    gateway = TestGateway.start(dataDir, Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,sh",
-        "CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "200"));
+    gateway = TestGateway.withExecutor(dataDir);
     admin = gateway.adminToken();
   }
 

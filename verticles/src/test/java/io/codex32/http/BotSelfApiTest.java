@@ -37,7 +37,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class BotSelfApiTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final Duration WAIT = TestGateway.WAIT;
 
   @TempDir
   Path dataDir;
@@ -46,8 +46,7 @@ class BotSelfApiTest {
 
   @BeforeEach
   void start() {
-    gateway = TestGateway.start(dataDir, Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,sh",
-        "CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "200"));
+    gateway = TestGateway.withExecutor(dataDir);
     admin = gateway.adminToken();
   }
 

@@ -154,6 +154,11 @@ public final class TestGateway implements AutoCloseable {
     return send("POST", "/api/v1/users", new JsonObject().put("username", username).put("password", password).put("role", role), token);
   }
 
+  /** A gateway whose own executor may run {@code python3} and {@code sh} bots, sampling every 200 ms. */
+  public static TestGateway withExecutor(Path dataDir) {
+    return start(dataDir, Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,sh", "CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "200"));
+  }
+
   /** Absolute path of a test bot script in src/test/resources/executor/bots. */
   public static String botScript(String name) {
     try {
