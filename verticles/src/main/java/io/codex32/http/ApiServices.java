@@ -4,6 +4,7 @@ import io.codex32.audit.AuditLog;
 import io.codex32.config.HttpConfig;
 import io.codex32.devices.DeviceCommands;
 import io.codex32.devices.DeviceService;
+import io.codex32.health.HealthChecks;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
 import io.codex32.security.UserService;
@@ -13,5 +14,6 @@ import io.codex32.supervisor.BotService;
 
 /** The domain services the HTTP API exposes, shared by every verticle instance. */
 public record ApiServices(HttpConfig http, DocumentStore store, BotService bots, AuthService auth, UserService users,
-    ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self) {
+    ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self,
+    HealthChecks health) {
 }

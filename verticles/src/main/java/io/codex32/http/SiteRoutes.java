@@ -1,7 +1,7 @@
 package io.codex32.http;
 
+import io.codex32.health.HealthChecks;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -65,16 +65,14 @@ final class SiteRoutes {
 
   /** Ready when every component answers; 503 naming the ones that do not. */
   private void ready(RoutingContext rc) {
-    components().onComplete(result -> {
-      JsonObject components = result.succeeded() ? result.result() : new JsonObject().put("store", down(result.cause()));
-      boolean up = components.stream().allMatch(e -> "up".equals(((JsonObject) e.getValue()).getString("status")));
+    services.health().report().onSuccess(components -> {
+      boolean up = HealthChecks.allUp(components);
       json(rc, up ? 200 : 503, new JsonObject().put("status", up ? "up" : "down").put("components", components));
     });
   }
 
   private void detailed(RoutingContext rc) {
-    components().onComplete(result -> {
-      JsonObject components = result.succeeded() ? result.result() : new JsonObject().put("store", down(result.cause()));
+    services.health().report().onSuccess(components -> {
       Runtime runtime = Runtime.getRuntime();
       json(rc, 200, new JsonObject()
           .put("components", components)
@@ -85,16 +83,6 @@ final class SiteRoutes {
               .put("processors", runtime.availableProcessors())
               .put("version", System.getProperty("java.version"))));
     });
-  }
-
-  private Future<JsonObject> components() {
-    return services.store().get("meta", "readiness-probe")
-        .map(doc -> new JsonObject().put("store", new JsonObject().put("status", "up")))
-        .recover(failure -> Future.succeededFuture(new JsonObject().put("store", down(failure))));
-  }
-
-  private static JsonObject down(Throwable cause) {
-    return new JsonObject().put("status", "down").put("error", cause == null ? null : cause.getMessage());
   }
 
   private static void json(RoutingContext rc, int status, JsonObject body) {

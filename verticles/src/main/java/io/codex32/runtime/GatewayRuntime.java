@@ -12,6 +12,8 @@ import io.codex32.executor.EventBusExecutorClient;
 import io.codex32.executor.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
 import io.codex32.http.ApiContract;
+import io.codex32.health.HealthChecks;
+import io.codex32.health.StoreHealthCheck;
 import io.codex32.http.ApiServices;
 import io.codex32.http.HttpApiVerticle;
 import io.codex32.live.LiveBotStates;
@@ -102,7 +104,7 @@ public final class GatewayRuntime {
     BotSelfService self = new BotSelfService(vertx, bots, clock);
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock, authService, self);
     ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self);
+        commands, self, HealthChecks.of(new StoreHealthCheck(store)));
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
