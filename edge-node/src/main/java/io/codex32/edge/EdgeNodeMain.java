@@ -4,6 +4,7 @@ import io.codex32.config.ConfigException;
 import io.codex32.config.EdgeNodeConfig;
 import io.codex32.executor.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
+import io.codex32.nodes.NodeHeartbeatVerticle;
 import io.codex32.metrics.VertxFactory;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -55,6 +56,7 @@ public final class EdgeNodeMain {
           ExecutorSettings.DEFAULT_SEARCH_PATH, null, null, config.executor().sampleIntervalMs(), config.executor().adoptRunning());
       ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC())
           .compose(vertx::deployVerticle)
+          .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, config.node(), Clock.systemUTC()))
           .await(1, TimeUnit.MINUTES);
       log.info("Codex-32 edge node '{}' listening on port {}", config.nodeId(), port);
       System.out.println("Codex-32 edge node '" + config.nodeId() + "' is up on port " + port);

@@ -11,6 +11,8 @@ public final class Addresses {
    */
   public static final String BOT_HEARTBEATS = PREFIX + "bots.heartbeat";
   public static final String NODE_HEARTBEAT = PREFIX + "nodes.heartbeat";
+  /** A node's view as one gateway sees it (heartbeat + online + last_seen), published local-only by that gateway's registry. */
+  public static final String NODE_EVENTS = PREFIX + "nodes.events";
   /** Device telemetry as published over MQTT: device_id, topic, payload, qos, time. */
   public static final String DEVICE_TELEMETRY = PREFIX + "devices.telemetry";
   /** Device connection state (online / offline) and messages on devices/<id>/events. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** An edge node's effective, validated configuration. */
-public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluster, String nodeId, ExecutorConfig executor) {
+public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluster, NodeConfig node, ExecutorConfig executor) {
 
   public static final String DEFAULTS = "conf/edge-node.json";
 
@@ -16,7 +16,11 @@ public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluste
 
   public static EdgeNodeConfig from(JsonObject json) {
     Settings s = new Settings(json);
-    return new EdgeNodeConfig(HttpConfig.from(s), Path.of(s.requiredString("data_dir")), ClusterConfig.from(s), s.slug("node.id"),
+    return new EdgeNodeConfig(HttpConfig.from(s), Path.of(s.requiredString("data_dir")), ClusterConfig.from(s), NodeConfig.from(s),
         ExecutorConfig.from(s));
+  }
+
+  public String nodeId() {
+    return node.id();
   }
 }

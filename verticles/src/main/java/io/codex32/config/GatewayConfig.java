@@ -4,6 +4,7 @@ import io.codex32.security.PasswordHasher;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -12,7 +13,8 @@ import java.util.Map;
  * {@link ConfigException} naming the key.
  */
 public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
-    ClusterConfig cluster, String nodeId, String adminPassword, ExecutorConfig executor, AuthConfig auth, WsConfig ws) {
+    ClusterConfig cluster, NodeConfig node, Duration nodeOfflineAfter, String adminPassword, ExecutorConfig executor, AuthConfig auth,
+    WsConfig ws) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -45,11 +47,16 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         s.string("pg.url"),
         s.string("redis.url"),
         ClusterConfig.from(s),
-        s.slug("node.id"),
+        NodeConfig.from(s),
+        Duration.ofMillis(s.number("nodes.offline_after_ms", 1000, 3_600_000)),
         adminPassword,
         ExecutorConfig.from(s),
         AuthConfig.from(s),
         WsConfig.from(s));
+  }
+
+  public String nodeId() {
+    return node.id();
   }
 
   /** The configured MQTT port (0 = any free port). */

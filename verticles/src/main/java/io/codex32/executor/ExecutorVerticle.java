@@ -114,6 +114,7 @@ public final class ExecutorVerticle extends VerticleBase {
         case "remove" -> remove(body.getString("bot_id"));
         case "logs" -> logsOf(body);
         case "metrics" -> metricsOf(body);
+        case "summary" -> Future.succeededFuture(new JsonObject().put("bots", bots.size()));
         default -> Future.failedFuture(Codex32Exception.badRequest("unknown_action", "unknown executor action"));
       };
     } catch (RuntimeException e) {

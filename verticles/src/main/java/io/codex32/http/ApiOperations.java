@@ -7,6 +7,7 @@ import io.codex32.bot.BotStatus;
 import io.codex32.devices.DeviceCommand;
 import io.codex32.devices.DeviceCommands;
 import io.codex32.error.Codex32Exception;
+import io.codex32.nodes.NodeView;
 import io.codex32.security.ApiKey;
 import io.codex32.security.Permission;
 import io.codex32.security.PermissionMatrix;
@@ -78,6 +79,8 @@ final class ApiOperations {
         Map.entry("sendDeviceCommand", this::sendDeviceCommand),
         Map.entry("listDeviceCommands", call -> s.commands().forDevice(call.path("id"))
             .map(list -> ApiResult.ok(items(list, s.commands()::view)))),
+        Map.entry("listNodes", call -> Future.succeededFuture(ApiResult.ok(items(s.nodes().list(), NodeView::toJson)))),
+        Map.entry("getNode", call -> s.nodes().get(call.path("id")).map(node -> ApiResult.ok(node.toJson()))),
         Map.entry("getDeviceCommand", call -> s.commands().get(call.path("id"), call.path("commandId"))
             .map(c -> ApiResult.ok(s.commands().view(c)))));
   }

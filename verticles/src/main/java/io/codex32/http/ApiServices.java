@@ -5,6 +5,7 @@ import io.codex32.config.HttpConfig;
 import io.codex32.devices.DeviceCommands;
 import io.codex32.devices.DeviceService;
 import io.codex32.health.HealthChecks;
+import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
 import io.codex32.security.UserService;
@@ -15,5 +16,5 @@ import io.codex32.supervisor.BotService;
 /** The domain services the HTTP API exposes, shared by every verticle instance. */
 public record ApiServices(HttpConfig http, DocumentStore store, BotService bots, AuthService auth, UserService users,
     ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self,
-    HealthChecks health) {
+    HealthChecks health, NodeRegistry nodes) {
 }

@@ -19,6 +19,8 @@ import io.codex32.http.HttpApiVerticle;
 import io.codex32.live.LiveBotStates;
 import io.codex32.mqtt.MqttIngressVerticle;
 import io.codex32.mqtt.MqttServices;
+import io.codex32.nodes.NodeHeartbeatVerticle;
+import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
 import io.codex32.security.JwtKeys;
@@ -61,17 +63,20 @@ public final class GatewayRuntime {
   private final Ports ports;
   private final String generatedAdminPassword;
   private final long purgeTimer;
+  private final NodeRegistry nodes;
 
   /** The ports actually bound. */
   private record Ports(int http, int mqtt) {
   }
 
-  private GatewayRuntime(Vertx vertx, DocumentStore store, Ports ports, String generatedAdminPassword, long purgeTimer) {
+  private GatewayRuntime(Vertx vertx, DocumentStore store, Ports ports, String generatedAdminPassword, long purgeTimer,
+      NodeRegistry nodes) {
     this.vertx = vertx;
     this.store = store;
     this.ports = ports;
     this.generatedAdminPassword = generatedAdminPassword;
     this.purgeTimer = purgeTimer;
+    this.nodes = nodes;
   }
 
   public static Future<GatewayRuntime> start(Vertx vertx, GatewayConfig config) {
@@ -102,22 +107,25 @@ public final class GatewayRuntime {
     DeviceCommands commands = new DeviceCommands(store, devices, deviceControl, clock, config.mqtt().maxQueuedCommands());
     AuthService authService = new AuthService(users, tokens, apiKeys, throttle);
     BotSelfService self = new BotSelfService(vertx, bots, clock);
+    NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter());
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock, authService, self);
     ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self, HealthChecks.of(new StoreHealthCheck(store)));
+        commands, self, HealthChecks.of(new StoreHealthCheck(store)), nodes);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
         .compose(generated -> new BotEventsListener(bots, live).register(vertx)
             .compose(listening -> new DeviceEventsListener(liveDevices).register(vertx))
+            .compose(listening -> nodes.register(vertx))
             .compose(listening -> deployHttp(vertx, services, config))
             // MQTT before the executor: bots get CODEX32_MQTT_URL, so its port must be known when they start
             .compose(httpPort -> deployMqtt(vertx, mqtt).map(mqttPort -> new Ports(httpPort, mqttPort)))
             .compose(bound -> deployExecutor(vertx, config, bound, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
+                .compose(v -> NodeHeartbeatVerticle.deploy(vertx, config.node(), clock))
                 .compose(v -> bots.reconcile(config.nodeId()))
                 .map(bound))
             .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
-            .map(bound -> new GatewayRuntime(vertx, store, bound, generated, purgeTimer)))
+            .map(bound -> new GatewayRuntime(vertx, store, bound, generated, purgeTimer, nodes)))
         .onFailure(failure -> vertx.cancelTimer(purgeTimer));
   }
 
@@ -200,6 +208,7 @@ public final class GatewayRuntime {
   /** Undeploys the verticles, then closes the store (releasing the data directory lock). */
   public Future<Void> close() {
     vertx.cancelTimer(purgeTimer);
+    nodes.close();
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
         .transform(ignored -> store.close());
   }

@@ -56,8 +56,8 @@ final class BusEvent {
     if (address.equals(Addresses.BOT_EVENTS)) {
       return botEvents(json);
     }
-    if (address.equals(Addresses.NODE_HEARTBEAT)) {
-      return List.of(new BusEvent("nodes", null, "heartbeat", json));
+    if (address.equals(Addresses.NODE_EVENTS)) {
+      return List.of(new BusEvent("nodes", null, "node", json));
     }
     if (address.equals(Addresses.DEVICE_TELEMETRY)) {
       String device = json.getString("device_id");

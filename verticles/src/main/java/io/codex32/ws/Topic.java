@@ -48,7 +48,7 @@ record Topic(String name, Kind kind, String id) {
     return switch (kind) {
       case BOTS, BOT -> Addresses.BOT_EVENTS;
       case LOGS -> Addresses.botLogs(id);
-      case NODES -> Addresses.NODE_HEARTBEAT;
+      case NODES -> Addresses.NODE_EVENTS;
       case DEVICE_TELEMETRY -> Addresses.DEVICE_TELEMETRY;
       case WORKFLOWS -> Addresses.WORKFLOW_EVENTS;
     };

@@ -10,6 +10,8 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -18,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,6 +64,8 @@ class AuthorizationMatrixTest {
       revokeApiKey   DELETE /api/v1/api-keys/{key}           401       403    403  403      ok    403        403          401
       listAudit      GET    /api/v1/audit                    401       403    403  403      ok    403        403          401
       verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403          401
+      listNodes      GET    /api/v1/nodes                    401       ok     ok   ok       ok    ok         ok          401
+      getNode        GET    /api/v1/nodes/local              401       ok     ok   ok       ok    ok         ok          401
       listDevices    GET    /api/v1/devices                  401       ok     ok   ok       ok    ok         ok          401
       createDevice   POST   /api/v1/devices                  401       403    403  ok       ok    403        ok          401
       getDevice      GET    /api/v1/devices/{device}         401       ok     ok   ok       ok    ok         ok          401
@@ -109,6 +114,18 @@ class AuthorizationMatrixTest {
           gateway.adminToken());
       assertThat(key.status()).as(key.toString()).isEqualTo(201);
       CREDENTIALS.put("key:" + role, Map.of("X-API-Key", key.json().getString("key")));
+    }
+    awaitLocalNode();
+  }
+
+  /** The gateway's own node answers GET /api/v1/nodes/local once its first heartbeat arrived. */
+  private static void awaitLocalNode() {
+    Instant deadline = Instant.now().plus(TestGateway.WAIT);
+    while (gateway.get("/api/v1/nodes/local", gateway.adminToken()).status() != 200) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("the local node never reported");
+      }
+      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
     }
   }
 

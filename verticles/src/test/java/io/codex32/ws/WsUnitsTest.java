@@ -46,7 +46,7 @@ class WsUnitsTest {
     assertThat(Topic.parse("bots").address()).isEqualTo(Addresses.BOT_EVENTS);
     assertThat(Topic.parse("bots/weather").address()).isEqualTo(Addresses.BOT_EVENTS);
     assertThat(Topic.parse("logs/weather").address()).isEqualTo(Addresses.botLogs("weather"));
-    assertThat(Topic.parse("nodes").address()).isEqualTo(Addresses.NODE_HEARTBEAT);
+    assertThat(Topic.parse("nodes").address()).isEqualTo(Addresses.NODE_EVENTS);
     assertThat(Topic.parse("devices/esp-1/telemetry").address()).isEqualTo(Addresses.DEVICE_TELEMETRY);
     assertThat(Topic.parse("workflows").address()).isEqualTo(Addresses.WORKFLOW_EVENTS);
     for (String bad : List.of("", "bots/", "bots/a/b", "logs/..", "logs/a b", "devices/x", "devices/x/commands", "Bots", "logs/*")) {

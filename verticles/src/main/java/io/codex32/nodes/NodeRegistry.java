@@ -1,0 +1,88 @@
+package io.codex32.nodes;
+
+import io.codex32.bus.Addresses;
+import io.codex32.error.Codex32Exception;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The nodes this gateway has heard from. A node is online while its heartbeats keep coming; after
+ * {@code offlineAfter} without one it is offline (kept, with its last heartbeat, until it returns).
+ * Every change of a node's view is published, local to this gateway, on {@code codex32.nodes.events}.
+ */
+public final class NodeRegistry {
+
+  /** How often offline nodes are looked for; bounds how late an offline transition is seen. */
+  static final long SWEEP_INTERVAL_MS = 500;
+  /** Nodes remembered at most: a heartbeat flood of invented ids cannot grow memory without bound. */
+  static final int MAX_NODES = 10_000;
+
+  private final Clock clock;
+  private final Duration offlineAfter;
+  private final Map<String, NodeView> nodes = new ConcurrentHashMap<>();
+  private Vertx vertx;
+  private long sweepTimer = -1;
+
+  public NodeRegistry(Clock clock, Duration offlineAfter) {
+    this.clock = clock;
+    this.offlineAfter = offlineAfter;
+  }
+
+  /** Starts listening for heartbeats. */
+  public Future<Void> register(Vertx vertx) {
+    this.vertx = vertx;
+    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
+    return vertx.eventBus().consumer(Addresses.NODE_HEARTBEAT, message -> onHeartbeat(NodeHeartbeat.parse(message.body())))
+        .completion();
+  }
+
+  public void close() {
+    if (vertx != null) {
+      vertx.cancelTimer(sweepTimer);
+    }
+  }
+
+  /** Every known node, ordered by id. */
+  public List<NodeView> list() {
+    return nodes.values().stream().sorted(Comparator.comparing(NodeView::id)).toList();
+  }
+
+  public Future<NodeView> get(String id) {
+    NodeView view = nodes.get(id);
+    return view == null ? Future.failedFuture(Codex32Exception.notFound("no node '" + id + "' has reported"))
+        : Future.succeededFuture(view);
+  }
+
+  private void onHeartbeat(NodeHeartbeat heartbeat) {
+    if (heartbeat == null || !nodes.containsKey(heartbeat.id()) && nodes.size() >= MAX_NODES) {
+      return;
+    }
+    NodeView view = new NodeView(heartbeat, clock.instant(), true);
+    nodes.put(heartbeat.id(), view);
+    announce(view);
+  }
+
+  private void sweep() {
+    Instant cutoff = clock.instant().minus(offlineAfter);
+    for (NodeView view : nodes.values()) {
+      if (view.online() && view.lastSeen().isBefore(cutoff)) {
+        NodeView offline = new NodeView(view.heartbeat(), view.lastSeen(), false);
+        if (nodes.replace(view.id(), view, offline)) {
+          announce(offline);
+        }
+      }
+    }
+  }
+
+  private void announce(NodeView view) {
+    vertx.eventBus().publish(Addresses.NODE_EVENTS, view.toJson(), new DeliveryOptions().setLocalOnly(true));
+  }
+}
