@@ -53,7 +53,8 @@ public final class EdgeNodeMain {
           .actualPort();
       // Without a private key the node cannot issue bot tokens; its bots get none until clustering brings them.
       ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
-          ExecutorSettings.DEFAULT_SEARCH_PATH, null, null, config.executor().sampleIntervalMs(), config.executor().adoptRunning());
+          ExecutorSettings.DEFAULT_SEARCH_PATH, null, null, config.executor().sampleIntervalMs(), config.executor().adoptRunning(),
+          config.executor().cgroups());
       ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC())
           .compose(vertx::deployVerticle)
           .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, config.node(), Clock.systemUTC()))

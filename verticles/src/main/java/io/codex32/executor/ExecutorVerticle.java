@@ -64,7 +64,8 @@ public final class ExecutorVerticle extends VerticleBase {
    */
   public static Future<ExecutorVerticle> create(Vertx vertx, ExecutorSettings settings, Function<String, Future<String>> botTokens,
       Clock clock) {
-    return vertx.executeBlocking(() -> new ExecutorVerticle(settings, new ProcessLauncher(settings),
+    return vertx.executeBlocking(() -> new ExecutorVerticle(settings,
+        new ProcessLauncher(settings, settings.cgroups() ? BotCgroups.detect(settings.dataDir()) : BotCgroups.none()),
         new BotLogs(vertx, settings.paths(), LogLimits.DEFAULTS), new ProcessSampler(), new MetricsHistory(METRIC_SAMPLES_KEPT),
         botTokens, clock));
   }
@@ -98,7 +99,10 @@ public final class ExecutorVerticle extends VerticleBase {
     vertx.cancelTimer(watchdogTimer);
     // Bots keep running when the executor stops: a restarted executor adopts them.
     logs.close();
-    return Future.succeededFuture();
+    return vertx.executeBlocking(() -> {
+      launcher.cgroups().releaseIdle();
+      return null;
+    });
   }
 
   // ---- commands -------------------------------------------------------------------------------
@@ -177,6 +181,10 @@ public final class ExecutorVerticle extends VerticleBase {
       logs.unfollow(botId);
       logs.discard(botId);
       history.clear(botId);
+      vertx.executeBlocking(() -> {
+        launcher.cgroups().release(botId);
+        return null;
+      });
     });
     return Future.succeededFuture(new JsonObject().put("accepted", true));
   }
@@ -244,21 +252,30 @@ public final class ExecutorVerticle extends VerticleBase {
     if (generation != bot.generation() || bots.get(bot.id()) != bot) {
       return;
     }
-    vertx.executeBlocking(() -> {
-      launcher.forget(bot.id());
-      return null;
-    });
     if (bot.status() == BotStatus.STOPPING) {
-      // an exit the executor asked for: halt() decides what follows
+      // an exit the executor asked for: halt() stopped the whole tree and decides what follows
+      vertx.executeBlocking(() -> forget(bot.id(), false));
       bot.stopped(exit);
       return;
     }
-    // read what the run wrote last before deciding, so a failure report carries its last lines
-    logs.stopFollowing(bot.id()).onComplete(read -> {
-      if (generation == bot.generation() && bot.status() == BotStatus.RUNNING) {
-        decideAfterExit(bot, exit);
-      }
-    });
+    // what the run left behind dies before anything is decided (and before any restart is launched);
+    // then read what it wrote last, so a failure report carries its last lines
+    vertx.executeBlocking(() -> forget(bot.id(), true), false)
+        .compose(v -> logs.stopFollowing(bot.id()))
+        .onComplete(read -> {
+          if (generation == bot.generation() && bot.status() == BotStatus.RUNNING) {
+            decideAfterExit(bot, exit);
+          }
+        });
+  }
+
+  /** Drops the process record; with {@code leftovers}, also kills what is left in the bot's cgroup. */
+  private Void forget(String botId, boolean leftovers) {
+    launcher.forget(botId);
+    if (leftovers) {
+      launcher.cgroups().killLeftovers(botId);
+    }
+    return null;
   }
 
   private void decideAfterExit(BotLifecycle bot, ExitStatus exit) {
@@ -305,7 +322,7 @@ public final class ExecutorVerticle extends VerticleBase {
     RunningProcess process = bot.process();
     bot.moveTo(BotStatus.STOPPING, why);
     Duration grace = Duration.ofMillis(bot.spec().stopTimeoutMs());
-    return vertx.executeBlocking(() -> ProcessGroups.stop(process.pid(), grace), false)
+    return vertx.executeBlocking(() -> stopTree(bot.id(), process.pid(), grace), false)
         .compose(killed -> Future.fromCompletionStage(process.onExit(), context)
             .compose(exit -> logs.stopFollowing(bot.id()).map(exit))
             .map(exit -> {
@@ -434,7 +451,7 @@ public final class ExecutorVerticle extends VerticleBase {
         .put("restarts", bot.restarts())
         .put("exit_code", exit == null ? null : exit.code())
         .put("signal", exit == null ? null : exit.signal())
-        .put("enforcement", "sampling")
+        .put("enforcement", launcher.cgroups().enforcement())
         .put("last_heartbeat", instantText(bot.lastHeartbeat()))
         .put("time", bot.now().toString());
     if (bot.status() == BotStatus.FAILED) {
@@ -500,11 +517,16 @@ public final class ExecutorVerticle extends VerticleBase {
     });
   }
 
+  /** The bot's process group, its descendants and everything in its cgroup: SIGTERM, grace, SIGKILL. */
+  private boolean stopTree(String botId, long pid, Duration grace) {
+    return ProcessGroups.stop(pid, grace, () -> launcher.cgroups().members(botId));
+  }
+
   private List<BotSpec> stopSurvivors() throws IOException {
     List<BotSpec> stopped = new ArrayList<>();
     for (Map.Entry<BotSpec, RunningProcess> survivor : findSurvivors().entrySet()) {
       BotSpec spec = survivor.getKey();
-      ProcessGroups.stop(survivor.getValue().pid(), Duration.ofMillis(spec.stopTimeoutMs()));
+      stopTree(spec.id(), survivor.getValue().pid(), Duration.ofMillis(spec.stopTimeoutMs()));
       launcher.forget(spec.id());
       LOG.info("stopped bot {} (pid {}) left running by an earlier executor", spec.id(), survivor.getValue().pid());
       stopped.add(spec);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -34,8 +35,13 @@ public final class ProcessGroups {
    * survive even SIGKILL for a few seconds (e.g. stuck in uninterruptible I/O).
    */
   public static boolean stop(long pid, Duration grace) {
+    return stop(pid, grace, Set::of);
+  }
+
+  /** As {@link #stop(long, Duration)}, also reaching every process {@code cgroupMembers} lists at each scan. */
+  public static boolean stop(long pid, Duration grace, Supplier<Set<Long>> cgroupMembers) {
     guard(pid);
-    ProcessTree tree = new ProcessTree(pid);
+    ProcessTree tree = new ProcessTree(pid, cgroupMembers);
     tree.freeze();
     tree.signal("TERM");
     // A stopped process only acts on SIGTERM once continued.
@@ -77,12 +83,14 @@ public final class ProcessGroups {
   private static final class ProcessTree {
 
     private final long pgid;
+    private final Supplier<Set<Long>> cgroupMembers;
     private final Map<Long, Long> known = new HashMap<>();
     private Map<Long, ProcStat> live = Map.of();
     private boolean first = true;
 
-    ProcessTree(long pgid) {
+    ProcessTree(long pgid, Supplier<Set<Long>> cgroupMembers) {
       this.pgid = pgid;
+      this.cgroupMembers = cgroupMembers;
     }
 
     Map<Long, ProcStat> live() {
@@ -91,13 +99,14 @@ public final class ProcessGroups {
 
     /** Rescans /proc: keeps known processes still running and adds new members and children of live ones. */
     void refresh() {
+      Set<Long> inCgroup = cgroupMembers.get();
       List<ProcStat> all = ProcStat.all();
       Map<Long, List<ProcStat>> children = new HashMap<>();
       Map<Long, ProcStat> next = new HashMap<>();
       for (ProcStat stat : all) {
         children.computeIfAbsent(stat.ppid(), k -> new ArrayList<>()).add(stat);
         Long ticks = known.get(stat.pid());
-        boolean ours = stat.pgrp() == pgid || (ticks != null ? ticks == stat.startTicks() : first && stat.pid() == pgid);
+        boolean ours = stat.pgrp() == pgid || inCgroup.contains(stat.pid()) || (ticks != null ? ticks == stat.startTicks() : first && stat.pid() == pgid);
         if (ours) {
           next.put(stat.pid(), stat);
         }

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Starts bot processes on this node, and finds them again after an executor restart. Blocking:
  * call from a worker thread.
  *
- * <p>A bot runs as {@code /usr/bin/setsid <executable> <args...>}, no shell involved. A child of the
+ * <p>A bot runs as {@code /usr/bin/setsid <executable> <args...>}, no shell involved (in a cgroup,
+ * a fixed {@code /bin/sh -c} prologue first moves the process into it; see {@link BotCgroups}). A child of the
  * JVM is not a process group leader, so setsid makes the session without forking and then execs the
  * bot: the pid we get is the bot's, and it leads its own session and process group (pgid = pid),
  * which is what lets {@link ProcessGroups#stop} reach the whole tree. The bot writes its stdout and
@@ -31,6 +32,7 @@ import org.slf4j.LoggerFactory;
 public final class ProcessLauncher {
 
   static final Path SETSID = Path.of("/usr/bin/setsid");
+  private static final String SHELL = "/bin/sh";
 
   /** How long a new bot may take to call setsid() (it does so right after exec). */
   private static final long SESSION_WAIT_NANOS = 2_000_000_000L;
@@ -43,16 +45,27 @@ public final class ProcessLauncher {
   private final BotPaths paths;
   private final CommandPolicy commands;
   private final Map<String, String> gatewayEnv;
+  private final BotCgroups cgroups;
 
+  /** Bots in no cgroup. */
   public ProcessLauncher(ExecutorSettings settings) {
-    this(settings, System.getenv());
+    this(settings, System.getenv(), BotCgroups.none());
   }
 
-  ProcessLauncher(ExecutorSettings settings, Map<String, String> gatewayEnv) {
+  public ProcessLauncher(ExecutorSettings settings, BotCgroups cgroups) {
+    this(settings, System.getenv(), cgroups);
+  }
+
+  ProcessLauncher(ExecutorSettings settings, Map<String, String> gatewayEnv, BotCgroups cgroups) {
     this.settings = settings;
     this.paths = settings.paths();
     this.commands = new CommandPolicy(settings);
     this.gatewayEnv = Map.copyOf(gatewayEnv);
+    this.cgroups = cgroups;
+  }
+
+  public BotCgroups cgroups() {
+    return cgroups;
   }
 
   /**
@@ -69,7 +82,7 @@ public final class ProcessLauncher {
     Path botDir = prepareDirs(botId);
     refuseSecondCopy(botId);
     Path workdir = BotWorkdir.resolve(botDir, spec.workdir());
-    ProcessBuilder builder = builder(spec, executable, workdir);
+    ProcessBuilder builder = builder(spec, executable, workdir, cgroupOf(spec));
     Map<String, String> env = BotEnvironment.of(spec, botToken, botDir, commands.pathVariable(), settings, gatewayEnv);
     try {
       builder.environment().clear();
@@ -127,8 +140,24 @@ public final class ProcessLauncher {
     }
   }
 
-  private ProcessBuilder builder(BotSpec spec, Path executable, Path workdir) {
+  private Path cgroupOf(BotSpec spec) {
+    try {
+      return cgroups.prepare(spec.id(), spec.resources());
+    } catch (IOException e) {
+      throw Codex32Exception.unavailable("launch_failed", "cannot create the cgroup of bot '" + spec.id() + "': " + e, e);
+    }
+  }
+
+  /**
+   * In a cgroup, the first process puts itself into the bot's {@code cgroup.procs} and then execs
+   * setsid (same pid), so even what the bot forks at once is inside. The shell gets the bot's argv
+   * only as "$@": nothing of it is parsed.
+   */
+  private ProcessBuilder builder(BotSpec spec, Path executable, Path workdir, Path cgroupProcs) {
     List<String> argv = new ArrayList<>();
+    if (cgroupProcs != null) {
+      argv.addAll(List.of(SHELL, "-c", "echo $$ > \"$0\" && exec \"$@\"", cgroupProcs.toString()));
+    }
     argv.add(SETSID.toString());
     argv.add(executable.toString());
     argv.addAll(spec.command().subList(1, spec.command().size()));

@@ -168,7 +168,7 @@ public final class GatewayRuntime {
     ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
         ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + bound.http(), mqttUrl(config, bound.mqtt()),
         config.executor().sampleIntervalMs(),
-        config.executor().adoptRunning());
+        config.executor().adoptRunning(), config.executor().cgroups());
     return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
   }
 
