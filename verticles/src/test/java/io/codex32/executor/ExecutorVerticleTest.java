@@ -108,6 +108,19 @@ class ExecutorVerticleTest {
     throw new AssertionError("no '" + what + "' event for " + botId + " within " + WAIT + "; events: " + statuses(botId));
   }
 
+  private void awaitLogLine(String botId, String line) {
+    Instant deadline = Instant.now().plus(WAIT);
+    while (Instant.now().isBefore(deadline)) {
+      JsonObject logs = Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"),
+          new JsonObject().put("action", "logs").put("bot_id", botId).put("tail", 100)).map(reply -> reply.body()));
+      if (logs.getJsonArray("items").stream().anyMatch(item -> line.equals(((JsonObject) item).getString("line")))) {
+        return;
+      }
+      pause();
+    }
+    throw new AssertionError(botId + " never wrote '" + line + "'");
+  }
+
   private List<String> statuses(String botId) {
     List<String> statuses = new ArrayList<>();
     events.stream().filter(e -> botId.equals(e.getString("bot_id"))).forEach(e -> statuses.add(e.getString("status")));
@@ -212,7 +225,8 @@ class ExecutorVerticleTest {
     BotSpec stubborn = spec("stubborn", policy("on-failure", 3, 50), "sh", script("ignore_term.sh"));
     command(Action.START, stubborn);
     long pid = awaitStatus("stubborn", "running").getLong("pid");
-    awaitEvent("stubborn", e -> true, "any");
+    // its trap is set once it says so: a SIGTERM before that would end it like any process
+    awaitLogLine("stubborn", "ignoring TERM");
     command(Action.STOP, stubborn);
     JsonObject stopped = awaitStatus("stubborn", "stopped");
     assertThat(stopped.getString("reason")).contains("killed after 1000 ms");
