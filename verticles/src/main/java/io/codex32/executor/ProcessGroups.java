@@ -106,7 +106,8 @@ public final class ProcessGroups {
       for (ProcStat stat : all) {
         children.computeIfAbsent(stat.ppid(), k -> new ArrayList<>()).add(stat);
         Long ticks = known.get(stat.pid());
-        boolean ours = stat.pgrp() == pgid || inCgroup.contains(stat.pid()) || (ticks != null ? ticks == stat.startTicks() : first && stat.pid() == pgid);
+        boolean ours = stat.pgrp() == pgid || inCgroup.contains(stat.pid())
+            || (ticks != null ? ticks == stat.startTicks() : first && stat.pid() == pgid);
         if (ours) {
           next.put(stat.pid(), stat);
         }
