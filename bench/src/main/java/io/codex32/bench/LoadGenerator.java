@@ -42,6 +42,10 @@ import org.HdrHistogram.Histogram;
  * {@code connections} (comma-separated, default 16,64), {@code warmup-s} (5), {@code duration-s}
  * (10), {@code max-requests} (per scenario, 1000000), {@code seed-bots} (100), {@code out} (file to
  * write the Markdown table to, optional).
+ *
+ * <p>With {@code compare-port} (and {@code compare-pid}, {@code compare-name}) the second server is
+ * another gateway instead of the reference, e.g. the same jar on {@code store=postgres}: it gets the
+ * same admin password, seed bots and requests. {@code gateway-name} names the first one in the table.
  */
 public final class LoadGenerator {
 
@@ -85,7 +89,8 @@ public final class LoadGenerator {
 
   private int run() throws Exception {
     int gatewayPort = Integer.parseInt(require("gateway-port"));
-    int refPort = Integer.parseInt(require("ref-port"));
+    boolean compare = args.containsKey("compare-port");
+    int refPort = Integer.parseInt(compare ? args.get("compare-port") : require("ref-port"));
     String password = require("password");
     int warmupS = Integer.parseInt(args.getOrDefault("warmup-s", "5"));
     int durationS = Integer.parseInt(args.getOrDefault("duration-s", "10"));
@@ -95,11 +100,15 @@ public final class LoadGenerator {
       connectionCounts.add(Integer.parseInt(c.trim()));
     }
     long gatewayPid = Long.parseLong(args.getOrDefault("gateway-pid", "0"));
-    long refPid = Long.parseLong(args.getOrDefault("ref-pid", "0"));
+    long refPid = Long.parseLong(args.getOrDefault(compare ? "compare-pid" : "ref-pid", "0"));
 
     String token = setUp(gatewayPort, password);
-    Target gateway = new Target("gateway", gatewayPort, "/api/v1/bots/", "/api/v1/bots", "Bearer " + token);
-    Target ref = new Target("reference", refPort, "/ref/bots/", "/ref/bots", null);
+    Target gateway = new Target(args.getOrDefault("gateway-name", "gateway"), gatewayPort, "/api/v1/bots/", "/api/v1/bots",
+        "Bearer " + token);
+    Target ref = compare
+        ? new Target(args.getOrDefault("compare-name", "compare"), refPort, "/api/v1/bots/", "/api/v1/bots",
+            "Bearer " + setUp(refPort, password))
+        : new Target("reference", refPort, "/ref/bots/", "/ref/bots", null);
 
     List<Result> results = new ArrayList<>();
     for (Op op : Op.values()) {

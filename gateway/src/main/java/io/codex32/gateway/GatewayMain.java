@@ -4,17 +4,19 @@ import io.codex32.config.ConfigException;
 import io.codex32.config.GatewayConfig;
 import io.codex32.metrics.VertxFactory;
 import io.codex32.runtime.GatewayRuntime;
-import io.codex32.store.DataDirLockedException;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar codex32-gateway.jar [--conf FILE]}: the gateway with the embedded store. Exit
- * codes: 2 bad configuration, 3 data directory in use, 1 any other start failure.
+ * {@code java -jar codex32-gateway.jar [export|import] [--conf FILE]}: the gateway, or with
+ * {@code export}/{@code import} a copy of its store to stdout or from stdin ({@link StoreCommand}).
+ * Exit codes: 2 bad configuration or a database of a newer gateway, 3 data directory in use, 1 any
+ * other failure (see {@link ExitCodes}).
  */
 public final class GatewayMain {
 
@@ -22,15 +24,21 @@ public final class GatewayMain {
   }
 
   public static void main(String[] args) {
+    List<String> arguments = Arrays.asList(args);
+    String command = !arguments.isEmpty() && StoreCommand.NAMES.contains(arguments.get(0)) ? arguments.get(0) : null;
     if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "conf/logback.xml");
+      // The store commands write the dump to stdout: their logs must not.
+      System.setProperty("logback.configurationFile", command == null ? "conf/logback.xml" : "conf/logback-cli.xml");
     }
     GatewayConfig config;
     try {
-      config = GatewayConfig.load(Arrays.asList(args), System.getenv());
+      config = GatewayConfig.load(command == null ? arguments : arguments.subList(1, arguments.size()), System.getenv());
     } catch (ConfigException e) {
-      System.err.println("codex32: configuration error: " + e.getMessage());
-      System.exit(2);
+      System.exit(ExitCodes.report("configuration error", e));
+      return;
+    }
+    if (command != null) {
+      System.exit(StoreCommand.run(command, config, System.out));
       return;
     }
     Logger log = LoggerFactory.getLogger(GatewayMain.class);
@@ -40,16 +48,12 @@ public final class GatewayMain {
       Runtime.getRuntime().addShutdownHook(new Thread(() -> runtime.close().transform(v -> vertx.close()), "codex32-shutdown"));
       announce(log, config, runtime);
     } catch (Exception e) {
-      Throwable cause = e.getCause() != null && !(e instanceof DataDirLockedException) ? e.getCause() : e;
-      if (e instanceof DataDirLockedException || cause instanceof DataDirLockedException) {
-        System.err.println("codex32: " + (cause instanceof DataDirLockedException ? cause : e).getMessage());
-        vertx.close();
-        System.exit(3);
+      int code = ExitCodes.report("failed to start", e);
+      if (code == ExitCodes.FAILED) {
+        log.error("gateway failed to start", e);
       }
-      log.error("gateway failed to start", e);
-      System.err.println("codex32: failed to start: " + e.getMessage());
       vertx.close();
-      System.exit(1);
+      System.exit(code);
     }
   }
 

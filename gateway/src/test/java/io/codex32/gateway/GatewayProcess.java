@@ -100,6 +100,11 @@ final class GatewayProcess implements AutoCloseable {
 
   /** Starts the jar and returns at once, without waiting for anything. */
   static GatewayProcess launch(String name, Path dataDir, Map<String, String> env, List<String> args) {
+    return launch(name, dataDir, env, args, null);
+  }
+
+  /** {@link #launch(String, Path, Map, List)} with stdin read from {@code stdin} (null: none). */
+  static GatewayProcess launch(String name, Path dataDir, Map<String, String> env, List<String> args, Path stdin) {
     String jar = System.getProperty("codex32.gateway.jar");
     if (jar == null || !Files.isRegularFile(Path.of(jar))) {
       throw new IllegalStateException("system property codex32.gateway.jar must name the built jar, got " + jar);
@@ -112,6 +117,9 @@ final class GatewayProcess implements AutoCloseable {
         .directory(dataDir.toAbsolutePath().getParent().toFile())
         .redirectOutput(logs.resolve(fullName + ".stdout.log").toFile())
         .redirectError(logs.resolve(fullName + ".stderr.log").toFile());
+    if (stdin != null) {
+      builder.redirectInput(stdin.toFile());
+    }
     // Nothing from the build's environment may change what the child does or prints ("Picked up JAVA_TOOL_OPTIONS").
     builder.environment().keySet().removeIf(key -> key.startsWith("CODEX32_"));
     builder.environment().keySet().removeAll(List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS"));
@@ -245,6 +253,11 @@ final class GatewayProcess implements AutoCloseable {
 
   String stderr() {
     return read(stderr);
+  }
+
+  /** The file stdout goes to (for a command such as {@code export}, its output). */
+  Path stdoutFile() {
+    return stdout;
   }
 
   private static String read(Path file) {

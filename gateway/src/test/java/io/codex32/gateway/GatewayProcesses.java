@@ -67,6 +67,11 @@ final class GatewayProcesses implements BeforeEachCallback, AfterEachCallback {
     return track(GatewayProcess.launch(name, dataDir, env, args));
   }
 
+  /** {@link GatewayProcess#launch(String, Path, Map, List, Path)}, killed after the test. */
+  GatewayProcess launch(String name, Path dataDir, Map<String, String> env, List<String> args, Path stdin) {
+    return track(GatewayProcess.launch(name, dataDir, env, args, stdin));
+  }
+
   private GatewayProcess track(GatewayProcess gateway) {
     started.add(gateway);
     return gateway;

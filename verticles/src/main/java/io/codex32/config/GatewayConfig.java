@@ -12,7 +12,7 @@ import java.util.Map;
  * The gateway's effective, validated configuration. Built once at start; invalid values throw
  * {@link ConfigException} naming the key.
  */
-public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
+public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, PgConfig pg, String redisUrl,
     ClusterConfig cluster, NodeConfig node, Duration nodeOfflineAfter, String adminPassword, ExecutorConfig executor, AuthConfig auth,
     WsConfig ws) {
 
@@ -26,9 +26,6 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
   public static GatewayConfig from(JsonObject json) {
     Settings s = new Settings(json);
     StoreKind store = StoreKind.parse(s.requiredString("store"));
-    if (store == StoreKind.POSTGRES) {
-      throw new ConfigException("store", "'postgres' is not available in this version yet; use 'file'");
-    }
     if (s.string("redis.url") != null) {
       throw new ConfigException("redis.url", "Redis live state is not available in this version yet; leave it unset");
     }
@@ -44,7 +41,7 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         MqttConfig.from(s),
         Path.of(s.requiredString("data_dir")),
         store,
-        s.string("pg.url"),
+        PgConfig.from(s, store),
         s.string("redis.url"),
         ClusterConfig.from(s),
         NodeConfig.from(s),

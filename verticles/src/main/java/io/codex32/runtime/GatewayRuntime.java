@@ -29,7 +29,7 @@ import io.codex32.security.PasswordHasher;
 import io.codex32.security.TokenService;
 import io.codex32.security.UserService;
 import io.codex32.store.DocumentStore;
-import io.codex32.store.FileDocumentStore;
+import io.codex32.store.DocumentStores;
 import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
@@ -82,7 +82,7 @@ public final class GatewayRuntime {
   public static Future<GatewayRuntime> start(Vertx vertx, GatewayConfig config) {
     Clock clock = Clock.systemUTC();
     return vertx.executeBlocking(() -> Files.createDirectories(config.dataDir()))
-        .compose(dir -> FileDocumentStore.open(vertx, config.dataDir()))
+        .compose(dir -> DocumentStores.open(vertx, config))
         .compose(store -> vertx.executeBlocking(() -> keys(config))
             .compose(keys -> assemble(vertx, config, store, keys, clock))
             .onFailure(failure -> store.close()));

@@ -26,6 +26,11 @@ final class DocumentIndex {
     return docs == null ? new ArrayList<>() : new ArrayList<>(docs.values());
   }
 
+  /** Names of the collections holding at least one document, sorted. */
+  synchronized List<String> collections() {
+    return collections.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey).sorted().toList();
+  }
+
   /** Live documents across all collections. */
   synchronized long size() {
     return size;

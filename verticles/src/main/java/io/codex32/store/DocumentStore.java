@@ -37,6 +37,17 @@ public interface DocumentStore {
   /** Removes the document; {@code false} when it was absent. */
   Future<Boolean> delete(String collection, String id);
 
+  /** Names of the collections that hold at least one document, sorted. */
+  Future<List<String>> collections();
+
+  /**
+   * Adds documents exactly as given, revisions included, in list order (which becomes their
+   * insertion order): what an import of a backup does. Fails with 409 {@code already_exists} when
+   * one of the ids exists; PostgreSQL then adds none of them (one transaction), the file store
+   * every other one.
+   */
+  Future<Void> restore(List<StoredDocument> documents);
+
   /** Releases files and locks; later calls fail. */
   Future<Void> close();
 }

@@ -171,6 +171,33 @@ public final class FileDocumentStore implements DocumentStore {
     return submit(PendingWrite.Kind.DELETE, collection, id, null, -1).map(Objects::nonNull);
   }
 
+  @Override
+  public Future<List<String>> collections() {
+    if (isClosed()) {
+      return Future.failedFuture(closedException());
+    }
+    return Future.succeededFuture(index.collections());
+  }
+
+  /** Queued like other writes: each document is checked and written on its own, so an existing id fails only itself. */
+  @Override
+  public Future<Void> restore(List<StoredDocument> documents) {
+    List<Future<Document>> writes = new ArrayList<>(documents.size());
+    for (StoredDocument stored : documents) {
+      Document doc = stored.document();
+      if (doc.revision() < 1) {
+        return Future.failedFuture(Codex32Exception.badRequest("invalid_document",
+            stored.collection() + " '" + doc.id() + "' has revision " + doc.revision() + "; revisions start at 1"));
+      }
+    }
+    for (StoredDocument stored : documents) {
+      Document doc = stored.document();
+      writes.add(submit(PendingWrite.Kind.RESTORE, stored.collection(), doc.id(), doc.body().copy(), doc.revision()));
+    }
+    // join, not all: the outcome is reported once every write is decided, not at the first failure
+    return Future.join(writes).mapEmpty();
+  }
+
   /** Acknowledges once every write queued before it is durable, then releases the journal and the lock. */
   @Override
   public Future<Void> close() {
@@ -300,6 +327,12 @@ public final class FileDocumentStore implements DocumentStore {
         return JournalRecord.put(write.collection, write.id, current == null ? 1 : current.revision() + 1, write.body);
       case DELETE:
         return current == null ? null : JournalRecord.delete(write.collection, write.id, current.revision());
+      case RESTORE:
+        if (current != null) {
+          write.fail(Codex32Exception.conflict("already_exists", what + " already exists"));
+          return null;
+        }
+        return JournalRecord.put(write.collection, write.id, write.expectedRevision, write.body);
       default:
         throw new IllegalStateException("not a write: " + write.kind);
     }

@@ -13,7 +13,7 @@ import io.vertx.core.json.JsonObject;
 final class PendingWrite {
 
   enum Kind {
-    INSERT, UPDATE, UPSERT, DELETE, CLOSE
+    INSERT, UPDATE, UPSERT, DELETE, RESTORE, CLOSE
   }
 
   final Kind kind;
@@ -21,6 +21,7 @@ final class PendingWrite {
   final String id;
   /** The caller's body, copied at submission so later changes by the caller cannot leak in. */
   final JsonObject body;
+  /** For {@link Kind#UPDATE} the revision expected (negative: any); for {@link Kind#RESTORE} the revision to store. */
   final long expectedRevision;
   private final Context context;
   private final Promise<Document> promise = Promise.promise();

@@ -33,7 +33,7 @@ class GatewayConfigTest {
     assertThat(config.mqttPort()).isEqualTo(1883);
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.store()).isEqualTo(StoreKind.FILE);
-    assertThat(config.pgUrl()).isNull();
+    assertThat(config.pg()).isEqualTo(new PgConfig(null, 8, 5000, 5000));
     assertThat(config.redisUrl()).isNull();
     assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 5701));
     assertThat(config.nodeId()).isEqualTo("local");
@@ -265,10 +265,34 @@ class GatewayConfigTest {
   }
 
   @Test
-  void featuresOfLaterReleasesAreRefusedWithTheirKey() {
+  void postgresStoreTakesItsUrlAndBounds() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_STORE", "postgres",
+        "CODEX32_PG_URL", "postgresql://codex:s3cret@db.example:5433/codex32", "CODEX32_PG_POOL_SIZE", "4",
+        "CODEX32_PG_CONNECT_TIMEOUT_MS", "2000", "CODEX32_PG_QUERY_TIMEOUT_MS", "3000"));
+
+    assertThat(config.store()).isEqualTo(StoreKind.POSTGRES);
+    assertThat(config.pg()).isEqualTo(new PgConfig("postgresql://codex:s3cret@db.example:5433/codex32", 4, 2000, 3000));
+    assertThat(config.pg().redactedUrl()).isEqualTo("postgresql://codex:***@db.example:5433/codex32");
+  }
+
+  @Test
+  void postgresStoreNeedsAUsablePgUrl() {
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_STORE", "postgres")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("store: ");
+        .hasMessageStartingWith("pg.url: must be set when store is 'postgres'");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_STORE", "postgres", "CODEX32_PG_URL", "mysql://h/db")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("pg.url: must start with postgresql://, got 'mysql://'");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_STORE", "postgres", "CODEX32_PG_URL", "postgresql://h:5432")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("pg.url: must name a host and a database");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_PG_QUERY_TIMEOUT_MS", "0")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("pg.query_timeout_ms: must be between 100 and 600000, got 0");
+  }
+
+  @Test
+  void featuresOfLaterReleasesAreRefusedWithTheirKey() {
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "redis://localhost:6379/0")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("redis.url: ");

@@ -6,6 +6,7 @@ import io.codex32.error.Codex32Exception;
 import io.codex32.store.Document;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.InMemoryDocumentStore;
+import io.codex32.store.StoredDocument;
 import io.codex32.test.Await;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -410,6 +411,16 @@ class TokenServiceTest {
     @Override
     public Future<Boolean> delete(String collection, String id) {
       return later(() -> delegate.delete(collection, id));
+    }
+
+    @Override
+    public Future<List<String>> collections() {
+      return later(delegate::collections);
+    }
+
+    @Override
+    public Future<Void> restore(List<StoredDocument> documents) {
+      return later(() -> delegate.restore(documents));
     }
 
     @Override

@@ -9,10 +9,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.codex32.error.Codex32Exception;
 import io.codex32.test.Await;
 import io.codex32.test.EventLoops;
-import io.codex32.test.TestVertx;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -30,8 +28,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,127 +35,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.slf4j.LoggerFactory;
 
+/** The contract on a data directory, and what only the journal does: torn records, compaction, the lock, kill -9. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class FileDocumentStoreTest {
+class FileDocumentStoreTest extends DocumentStoreContract {
 
   @TempDir
   Path dataDir;
 
-  private Vertx vertx;
-  private final List<FileDocumentStore> opened = new ArrayList<>();
-
-  @BeforeEach
-  void createVertx() {
-    vertx = TestVertx.create();
-  }
-
-  @AfterEach
-  void closeEverything() throws Exception {
-    for (FileDocumentStore store : opened) {
-      Await.result(store.close());
-    }
-    Await.result(vertx.close());
-  }
-
-  // ---- CRUD and revisions ----
-
-  @Test
-  void writesReturnRevisionsStartingAtOneAndGrowingByOne() throws Exception {
-    FileDocumentStore store = open();
-
-    Document inserted = Await.result(store.insert("bots", "b1", new JsonObject().put("name", "first")));
-    Document updated = Await.result(store.update("bots", "b1", new JsonObject().put("name", "second"), 1));
-    Document upserted = Await.result(store.upsert("bots", "b1", new JsonObject().put("name", "third")));
-    Document fresh = Await.result(store.upsert("bots", "b2", new JsonObject().put("name", "other")));
-
-    assertThat(List.of(inserted.revision(), updated.revision(), upserted.revision(), fresh.revision())).containsExactly(1L, 2L, 3L, 1L);
-    assertThat(Await.result(store.get("bots", "b1"))).isEqualTo(new Document("b1", 3, new JsonObject().put("name", "third")));
-    assertThat(Await.result(store.get("bots", "missing"))).isNull();
-    assertThat(Await.result(store.get("no-such-collection", "b1"))).isNull();
-    assertThat(Await.result(store.list("no-such-collection"))).isEmpty();
-    assertThat(Await.result(store.list("bots"))).extracting(Document::id).containsExactly("b1", "b2");
-
-    assertThat(Await.result(store.delete("bots", "b1"))).isTrue();
-    assertThat(Await.result(store.delete("bots", "b1"))).isFalse();
-    assertThat(Await.result(store.get("bots", "b1"))).isNull();
-    assertThat(Await.result(store.update("bots", "b2", new JsonObject(), -1)).revision()).isEqualTo(2);
-  }
-
-  @Test
-  void insertOfExistingIdFailsWithAlreadyExists() throws Exception {
-    FileDocumentStore store = open();
-    Await.result(store.insert("users", "alice", new JsonObject().put("v", 1)));
-
-    assertFailure(store.insert("users", "alice", new JsonObject().put("v", 2)), 409, "already_exists");
-    assertThat(Await.result(store.get("users", "alice")).body().getInteger("v")).isEqualTo(1);
-  }
-
-  @Test
-  void updateWithStaleRevisionFailsWithRevisionConflictAndChangesNothing() throws Exception {
-    FileDocumentStore store = open();
-    Await.result(store.insert("users", "alice", new JsonObject().put("v", 1)));
-    Await.result(store.update("users", "alice", new JsonObject().put("v", 2), 1));
-
-    assertFailure(store.update("users", "alice", new JsonObject().put("v", 3), 1), 409, "revision_conflict");
-    assertThat(Await.result(store.get("users", "alice"))).isEqualTo(new Document("alice", 2, new JsonObject().put("v", 2)));
-  }
-
-  @Test
-  void updateOfMissingIdFailsWithNotFound() {
-    FileDocumentStore store = open();
-
-    assertFailure(store.update("users", "nobody", new JsonObject(), -1), 404, "not_found");
-  }
-
-  @Test
-  void callersCannotChangeStoredDocumentsThroughTheirJsonObjects() throws Exception {
-    FileDocumentStore store = open();
-    JsonObject body = new JsonObject().put("v", 1);
-    Future<Document> insert = store.insert("c", "id", body);
-    body.put("v", 99);
-    Await.result(insert).body().put("v", 98);
-    Await.result(store.get("c", "id")).body().put("v", 97);
-    Await.result(store.list("c")).get(0).body().put("v", 96);
-
-    assertThat(Await.result(store.get("c", "id")).body()).isEqualTo(new JsonObject().put("v", 1));
-  }
-
-  @Test
-  void callsAfterCloseFailWithStoreUnavailable() throws Exception {
-    FileDocumentStore store = open();
-    Await.result(store.close());
-
-    assertFailure(store.insert("c", "id", new JsonObject()), 503, "store_unavailable");
-    assertFailure(store.get("c", "id"), 503, "store_unavailable");
+  @Override
+  protected Future<FileDocumentStore> openStore() {
+    return FileDocumentStore.open(vertx, dataDir);
   }
 
   // ---- concurrency ----
 
   @Test
-  void concurrentInsertsOfOneIdFromSeveralEventLoopsHaveExactlyOneWinner() throws Exception {
-    FileDocumentStore store = open();
-    List<Context> loops = EventLoops.deploy(vertx, 4);
-
-    for (int round = 0; round < 20; round++) {
-      String id = "device-" + round;
-      List<Future<Document>> attempts = new ArrayList<>();
-      for (int i = 0; i < loops.size(); i++) {
-        JsonObject body = new JsonObject().put("writer", i);
-        attempts.add(EventLoops.onContext(loops.get(i), () -> store.insert("devices", id, body)));
-      }
-      Await.result(Future.join(attempts).otherwiseEmpty());
-
-      List<Future<Document>> winners = attempts.stream().filter(Future::succeeded).collect(Collectors.toList());
-      assertThat(winners).as("winners for %s", id).hasSize(1);
-      attempts.stream().filter(Future::failed).forEach(loser -> assertThat(loser.cause())
-          .isInstanceOfSatisfying(Codex32Exception.class, e -> assertThat(e.code()).isEqualTo("already_exists")));
-      assertThat(Await.result(store.get("devices", id)).body()).isEqualTo(winners.get(0).result().body());
-    }
-  }
-
-  @Test
   void manyConcurrentWritesAreAllDurableAndShareFsyncs() throws Exception {
-    FileDocumentStore store = open();
+    FileDocumentStore store = openFile();
     List<Context> loops = EventLoops.deploy(vertx, 4);
     int perLoop = 250;
 
@@ -180,8 +72,7 @@ class FileDocumentStoreTest {
     int total = loops.size() * perLoop;
     // Group commit: one fsync per write would be `total`; waiting writes share the next one.
     assertThat(store.journalSyncs()).isLessThanOrEqualTo(total / 2);
-    Await.result(store.close());
-    opened.remove(store);
+    close(store);
 
     List<Document> reopened = Await.result(open().list("metrics"));
     assertThat(reopened).hasSize(total);
@@ -189,64 +80,40 @@ class FileDocumentStoreTest {
 
   // ---- restart ----
 
-  @Test
-  void reopenKeepsDocumentsRevisionsAndInsertionOrder() throws Exception {
-    FileDocumentStore store = open();
-    Await.result(store.insert("c", "a", new JsonObject().put("v", "a1")));
-    Await.result(store.insert("c", "b", new JsonObject().put("v", "b1")));
-    Await.result(store.insert("c", "c", new JsonObject().put("v", "c1")));
-    Await.result(store.update("c", "a", new JsonObject().put("v", "a2"), 1));
-    Await.result(store.delete("c", "b"));
-    Await.result(store.insert("c", "b", new JsonObject().put("v", "b2")));
-    Await.result(store.insert("other", "x", new JsonObject().put("text", "line\nbreak \"quoted\" ünïcödé")));
-    List<Document> before = Await.result(store.list("c"));
-    Await.result(store.close());
-    opened.remove(store);
-
-    FileDocumentStore reopened = open();
-
-    assertThat(Await.result(reopened.list("c"))).isEqualTo(before).extracting(Document::id).containsExactly("a", "c", "b");
-    assertThat(Await.result(reopened.get("c", "a")).revision()).isEqualTo(2);
-    assertThat(Await.result(reopened.get("other", "x")).body().getString("text")).isEqualTo("line\nbreak \"quoted\" ünïcödé");
-    assertThat(Await.result(reopened.update("c", "a", new JsonObject(), 2)).revision()).isEqualTo(3);
-  }
-
   @ParameterizedTest(name = "tail: {0}")
   @ValueSource(strings = {"half-record", "garbage-without-newline", "bad-checksum", "bad-json"})
   void tornLastRecordIsDroppedWithWarningAndStoreKeepsWorking(String tail) throws Exception {
-    FileDocumentStore store = open();
+    DocumentStore store = open();
     Await.result(store.insert("c", "kept-1", new JsonObject().put("v", 1)));
     Await.result(store.insert("c", "kept-2", new JsonObject().put("v", 2)));
-    Await.result(store.close());
-    opened.remove(store);
+    close(store);
     Path journal = journal();
     long goodLength = Files.size(journal);
     Files.write(journal, tailBytes(tail, journal), StandardOpenOption.APPEND);
 
-    List<ILoggingEvent> warnings = captureWarnings(() -> open());
-    FileDocumentStore reopened = opened.get(opened.size() - 1);
+    List<DocumentStore> reopenedHolder = new ArrayList<>();
+    List<ILoggingEvent> warnings = captureWarnings(() -> reopenedHolder.add(open()));
+    DocumentStore reopened = reopenedHolder.get(0);
 
     assertThat(warnings).singleElement().extracting(ILoggingEvent::getFormattedMessage).asString()
         .contains(journal.toAbsolutePath().toString(), "byte offset " + goodLength);
     assertThat(Files.size(journal)).as("truncated to the last good record").isEqualTo(goodLength);
     assertThat(Await.result(reopened.list("c"))).extracting(Document::id).containsExactly("kept-1", "kept-2");
     Await.result(reopened.insert("c", "after", new JsonObject()));
-    Await.result(reopened.close());
-    opened.remove(reopened);
+    close(reopened);
 
-    List<ILoggingEvent> laterWarnings = captureWarnings(() -> open());
+    List<ILoggingEvent> laterWarnings = captureWarnings(() -> reopenedHolder.add(open()));
     assertThat(laterWarnings).isEmpty();
-    assertThat(Await.result(opened.get(opened.size() - 1).list("c"))).extracting(Document::id).containsExactly("kept-1", "kept-2", "after");
+    assertThat(Await.result(reopenedHolder.get(1).list("c"))).extracting(Document::id).containsExactly("kept-1", "kept-2", "after");
   }
 
   @Test
   void corruptRecordFollowedByValidOnesFailsOpenNamingFileAndOffset() throws Exception {
-    FileDocumentStore store = open();
+    DocumentStore store = open();
     for (String id : List.of("a", "b", "c")) {
       Await.result(store.insert("c", id, new JsonObject().put("value", "original")));
     }
-    Await.result(store.close());
-    opened.remove(store);
+    close(store);
     Path journal = journal();
     List<String> lines = Files.readAllLines(journal);
     long secondOffset = lines.get(0).getBytes(StandardCharsets.UTF_8).length + 1;
@@ -267,7 +134,7 @@ class FileDocumentStoreTest {
 
   @Test
   void compactionShrinksTheJournalAndKeepsDocumentsRevisionsAndOrder() throws Exception {
-    FileDocumentStore store = open(new FileDocumentStore.Options(10));
+    FileDocumentStore store = openFile(new FileDocumentStore.Options(10));
     for (String id : List.of("a", "b", "c", "d")) {
       Await.result(store.insert("c", id, new JsonObject().put("id", id)));
     }
@@ -276,12 +143,11 @@ class FileDocumentStoreTest {
     }
     Await.result(store.delete("c", "c"));
     Await.result(store.insert("c", "c", new JsonObject().put("again", true)));
-    Await.result(store.close());
-    opened.remove(store);
+    close(store);
 
     // 206 writes went in; compaction keeps the journal within 2 x 4 live documents + 10.
     assertThat(Files.readAllLines(journal())).hasSizeLessThanOrEqualTo(2 * 4 + 10);
-    FileDocumentStore reopened = open();
+    DocumentStore reopened = open();
     assertThat(Await.result(reopened.list("c"))).extracting(Document::id).containsExactly("a", "b", "d", "c");
     assertThat(Await.result(reopened.get("c", "b"))).isEqualTo(new Document("b", 201, new JsonObject().put("i", 199)));
     assertThat(Await.result(reopened.get("c", "a")).revision()).isEqualTo(1);
@@ -289,14 +155,13 @@ class FileDocumentStoreTest {
 
   @Test
   void leftoverTmpFromInterruptedCompactionIsDeletedAndIgnored() throws Exception {
-    FileDocumentStore store = open();
+    DocumentStore store = open();
     Await.result(store.insert("c", "a", new JsonObject().put("v", 1)));
-    Await.result(store.close());
-    opened.remove(store);
+    close(store);
     Path tmp = journal().resolveSibling("journal.tmp");
     Files.writeString(tmp, "00000000 {\"op\":\"put\",\"c\":\"c\",\"id\":\"half-writ");
 
-    FileDocumentStore reopened = open();
+    DocumentStore reopened = open();
 
     assertThat(tmp).doesNotExist();
     assertThat(Await.result(reopened.list("c"))).containsExactly(new Document("a", 1, new JsonObject().put("v", 1)));
@@ -306,7 +171,7 @@ class FileDocumentStoreTest {
 
   @Test
   void secondOpenerInSameProcessIsRefusedUntilFirstCloses() throws Exception {
-    FileDocumentStore first = open();
+    DocumentStore first = open();
     Await.result(first.insert("c", "a", new JsonObject()));
 
     Throwable refused = Await.cause(FileDocumentStore.open(vertx, dataDir));
@@ -315,22 +180,20 @@ class FileDocumentStoreTest {
         .hasMessageContaining("pid " + ProcessHandle.current().pid());
     assertThat(Await.result(first.insert("c", "b", new JsonObject())).revision()).as("first opener unaffected").isEqualTo(1);
 
-    Await.result(first.close());
-    opened.remove(first);
+    close(first);
     assertThat(Await.result(open().list("c"))).hasSize(2);
   }
 
   @Test
   void secondOpenerInAnotherProcessIsRefusedUntilFirstCloses() throws Exception {
-    FileDocumentStore store = open();
+    DocumentStore store = open();
     Path stderr = dataDir.resolve("probe.err");
 
     ProbeResult whileHeld = runLockProbe(stderr);
     assertThat(whileHeld.exitCode()).as(whileHeld.describe(stderr)).isEqualTo(LockProbeMain.EXIT_LOCKED);
     assertThat(whileHeld.output()).contains("LOCKED", dataDir.toAbsolutePath().toString(), "pid " + ProcessHandle.current().pid());
 
-    Await.result(store.close());
-    opened.remove(store);
+    close(store);
     ProbeResult afterClose = runLockProbe(stderr);
     assertThat(afterClose.exitCode()).as(afterClose.describe(stderr)).isZero();
     assertThat(afterClose.output()).contains("OPENED");
@@ -377,14 +240,12 @@ class FileDocumentStoreTest {
 
   // ---- helpers ----
 
-  private FileDocumentStore open() {
-    return open(FileDocumentStore.Options.DEFAULTS);
+  private FileDocumentStore openFile() {
+    return openFile(FileDocumentStore.Options.DEFAULTS);
   }
 
-  private FileDocumentStore open(FileDocumentStore.Options options) {
-    FileDocumentStore store = Await.result(FileDocumentStore.open(vertx, dataDir, options));
-    opened.add(store);
-    return store;
+  private FileDocumentStore openFile(FileDocumentStore.Options options) {
+    return track(Await.result(FileDocumentStore.open(vertx, dataDir, options)));
   }
 
   private Path journal() {
@@ -448,11 +309,5 @@ class FileDocumentStoreTest {
     } finally {
       probe.destroyForcibly();
     }
-  }
-
-  private static void assertFailure(Future<?> future, int status, String code) {
-    Codex32Exception e = Await.failure(future);
-    assertThat(e.status()).isEqualTo(status);
-    assertThat(e.code()).isEqualTo(code);
   }
 }

@@ -69,6 +69,24 @@ public final class InMemoryDocumentStore implements DocumentStore {
   }
 
   @Override
+  public synchronized Future<List<String>> collections() {
+    return Future.succeededFuture(collections.entrySet().stream().filter(e -> !e.getValue().isEmpty()).map(Map.Entry::getKey)
+        .sorted().toList());
+  }
+
+  @Override
+  public synchronized Future<Void> restore(List<StoredDocument> documents) {
+    for (StoredDocument stored : documents) {
+      if (collection(stored.collection()).containsKey(stored.document().id())) {
+        return Future.failedFuture(Codex32Exception.conflict("already_exists", stored.collection() + " '" + stored.document().id()
+            + "' already exists"));
+      }
+    }
+    documents.forEach(stored -> collection(stored.collection()).put(stored.document().id(), stored.document()));
+    return Future.succeededFuture();
+  }
+
+  @Override
   public Future<Void> close() {
     return Future.succeededFuture();
   }

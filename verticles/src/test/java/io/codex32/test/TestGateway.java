@@ -159,6 +159,12 @@ public final class TestGateway implements AutoCloseable {
     return start(dataDir, Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,sh", "CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "200"));
   }
 
+  /** A gateway on {@code store=postgres} with the database at {@code pgUrl} (see {@link TestPostgres}). */
+  public static TestGateway withPostgres(Path dataDir, String pgUrl) {
+    return start(dataDir, Map.of("CODEX32_STORE", "postgres", "CODEX32_PG_URL", pgUrl,
+        "CODEX32_PG_CONNECT_TIMEOUT_MS", "2000", "CODEX32_PG_QUERY_TIMEOUT_MS", "3000"));
+  }
+
   /** Absolute path of a test bot script in src/test/resources/executor/bots. */
   public static String botScript(String name) {
     try {
