@@ -1,0 +1,81 @@
+package io.codex32.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.codex32.config.ClusterConfig;
+import io.codex32.metrics.VertxFactory;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * A Vert.x instance on the clustered event bus. Gateways are Hazelcast data members (they hold the
+ * cluster's maps and locks); edge nodes join as lite members, which hold no data, so a Pi leaving
+ * never costs the cluster a partition. Seeds over TCP/IP only, multicast off.
+ */
+public final class ClusteredVertx {
+
+  /** Hazelcast's default port, used for a seed given without one. */
+  static final int DEFAULT_PORT = 5701;
+
+  private ClusteredVertx() {
+  }
+
+  /** Joins the cluster; {@code liteMember} for edge nodes. */
+  public static Future<Vertx> start(VertxOptions options, ClusterConfig cluster, boolean liteMember) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(cluster, liteMember));
+    options.setEventBusOptions(eventBus(cluster));
+    return VertxFactory.createClustered(options, manager);
+  }
+
+  static Config hazelcast(ClusterConfig cluster, boolean liteMember) {
+    // the file keeps the maps and settings Vert.x relies on; the rest comes from our configuration
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName("codex32");
+    config.setLiteMember(liteMember);
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(Math.max(1, cluster.heartbeatIntervalMs() / 1000)));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(Math.max(2, cluster.failureTimeoutMs() / 1000)));
+    config.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(cluster.port()).setPortAutoIncrement(cluster.port() == 0);
+    if (!cluster.host().isEmpty()) {
+      network.setPublicAddress(cluster.host());
+      network.getInterfaces().setEnabled(true).addInterface(cluster.host());
+      config.setProperty("hazelcast.socket.bind.any", "false");
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members().stream().map(ClusteredVertx::withPort).toList());
+    return config;
+  }
+
+  private static EventBusOptions eventBus(ClusterConfig cluster) {
+    EventBusOptions options = new EventBusOptions().setPort(cluster.eventBusPort());
+    if (!cluster.host().isEmpty()) {
+      options.setHost(cluster.host()).setClusterPublicHost(cluster.host());
+    }
+    if (cluster.tls()) {
+      options.setSsl(true)
+          .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.tlsCert()).setKeyPath(cluster.tlsKey()))
+          .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tlsCa()));
+    }
+    return options;
+  }
+
+  private static String withPort(String member) {
+    boolean hasPort = member.startsWith("[") ? member.contains("]:") : member.indexOf(':') > 0 && member.indexOf(':') == member
+        .lastIndexOf(':');
+    return hasPort ? member : member + ":" + DEFAULT_PORT;
+  }
+}
