@@ -14,8 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Predicate;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A gateway and an edge node from the built jars on one clustered event bus (127.0.0.1): the edge
  * node appears in the gateway's node list, a bot placed on it and started through the gateway runs
- * there, and losing the edge node is noticed.
+ * there, losing the edge node is noticed (its bots become unknown), and when it returns it adopts
+ * and reports the bot it still runs: running again, exactly once.
  */
 @Timeout(300)
 class ClusterIT {
@@ -58,9 +59,7 @@ class ClusterIT {
     String seed = "127.0.0.1:" + clusterPort;
     gateway = ClusterMember.gateway("gateway", dir.resolve("gateway"), clusterPort, Map.of("CODEX32_CLUSTER_MEMBERS", seed,
         "CODEX32_NODES_OFFLINE_AFTER_MS", "3000", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("gateway is up");
-    edge = ClusterMember.edge("edge", dir.resolve("edge"), Map.of("CODEX32_CLUSTER_MEMBERS", seed, "CODEX32_NODE_ID", "pi-attic",
-        "CODEX32_NODE_LABELS", "room=attic", "CODEX32_NODE_HEARTBEAT_INTERVAL_MS", "500", "CODEX32_EXECUTOR_ALLOWED_COMMANDS", "sh",
-        "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("is up on port");
+    edge = ClusterMember.edge("edge", dir.resolve("edge"), edgeEnv(seed)).awaitUp("is up on port");
     String base = "http://127.0.0.1:" + gateway.httpPort();
     String token = login(base);
 
@@ -86,6 +85,41 @@ class ClusterIT {
     await(() -> get(base, "/api/v1/nodes/pi-attic", token), n -> !n.getBoolean("online", true), "pi-attic offline");
     Duration detection = Duration.between(killed, Instant.now());
     assertThat(detection).isLessThan(Duration.ofSeconds(10));
+    JsonObject unknown = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "unknown".equals(b.getString("status")),
+        "bot unknown");
+    assertThat(unknown.getString("reason")).startsWith("node_lost");
+    assertThat(alive(botPid)).as("the bot outlives its executor").isTrue();
+
+    // the node returns: it adopts the bot it still runs, reports it, and nothing runs twice
+    edge = ClusterMember.edge("edge-again", dir.resolve("edge"), edgeEnv(seed)).awaitUp("is up on port");
+    JsonObject back = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "running".equals(b.getString("status")),
+        "bot running again");
+    assertThat(back.getLong("pid")).isEqualTo(botPid);
+    assertThat(ticking(dir.resolve("edge/bots/attic-ticker").toRealPath())).containsExactly(botPid);
+  }
+
+  private static Map<String, String> edgeEnv(String seed) {
+    return Map.of("CODEX32_CLUSTER_MEMBERS", seed, "CODEX32_NODE_ID", "pi-attic", "CODEX32_NODE_LABELS", "room=attic",
+        "CODEX32_NODE_HEARTBEAT_INTERVAL_MS", "500", "CODEX32_EXECUTOR_ALLOWED_COMMANDS", "sh", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS",
+        "4000");
+  }
+
+  /** The bot's main processes (the looping shell, not its short-lived sleeps), found by their working directory. */
+  private static List<Long> ticking(Path botDir) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("while true")).orElse(false))
+        .filter(p -> {
+          try {
+            return Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/cwd")).equals(botDir);
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        })
+        .map(ProcessHandle::pid).toList();
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
   }
 
   private static String login(String base) throws Exception {

@@ -33,6 +33,7 @@ import io.codex32.store.FileDocumentStore;
 import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
+import io.codex32.supervisor.NodeAvailability;
 import io.codex32.ws.EventsApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -100,7 +101,8 @@ public final class GatewayRuntime {
     ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
     LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
     LiveBotStates live = new LiveBotStates(clock);
-    BotService bots = new BotService(store, new EventBusExecutorClient(vertx), live, clock);
+    EventBusExecutorClient executors = new EventBusExecutorClient(vertx);
+    BotService bots = new BotService(store, executors, live, clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);
     DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
@@ -108,6 +110,7 @@ public final class GatewayRuntime {
     AuthService authService = new AuthService(users, tokens, apiKeys, throttle);
     BotSelfService self = new BotSelfService(vertx, bots, clock);
     NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter());
+    new NodeAvailability(vertx, bots, executors, config.nodeId()).register(nodes);
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock, authService, self);
     ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
         commands, self, HealthChecks.of(new StoreHealthCheck(store)), nodes);

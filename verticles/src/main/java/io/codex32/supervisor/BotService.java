@@ -159,6 +159,22 @@ public final class BotService {
   }
 
   /**
+   * The status events that mark the bots of a lost node {@code unknown}: every bot placed there
+   * that may have a process (its last report may no longer be true). Each event's version is just
+   * above the last stored one, so the node's own next report (versions grow with its clock)
+   * supersedes it.
+   */
+  public Future<List<JsonObject>> lostNodeEvents(String nodeId, String reason) {
+    return store.list(COLLECTION).map(docs -> docs.stream().map(BotService::toBot)
+        .filter(bot -> nodeId.equals(bot.spec().placement().node()))
+        .filter(bot -> bot.status().mayHaveProcess() && bot.status() != BotStatus.UNKNOWN)
+        .map(bot -> new JsonObject().put("type", "status").put("bot_id", bot.id()).put("node", nodeId)
+            .put("status", BotStatus.UNKNOWN.wireName()).put("version", bot.statusVersion() + 1).put("reason", reason)
+            .put("time", clock.instant().toString()))
+        .toList());
+  }
+
+  /**
    * Re-sends every bot's desired state to the node's executor, e.g. when the executor (re)starts.
    * A bot the executor refuses (say, its command is no longer allowed) is reported by its status
    * and does not keep the others from starting.
