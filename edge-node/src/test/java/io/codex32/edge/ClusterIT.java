@@ -98,6 +98,35 @@ class ClusterIT {
     assertThat(ticking(dir.resolve("edge/bots/attic-ticker").toRealPath())).containsExactly(botPid);
   }
 
+  @Test
+  void whenTheLeadingGatewayDiesTheOtherLeadsWithinSeconds() throws Exception {
+    int portA = ClusterMember.freePort();
+    int portB = ClusterMember.freePort();
+    String seeds = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+    gateway = ClusterMember.gateway("gateway-a", dir.resolve("a"), portA, Map.of("CODEX32_CLUSTER_MEMBERS", seeds,
+        "CODEX32_NODE_ID", "gw-a", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("gateway is up");
+    ClusterMember second = ClusterMember.gateway("gateway-b", dir.resolve("b"), portB, Map.of("CODEX32_CLUSTER_MEMBERS", seeds,
+        "CODEX32_NODE_ID", "gw-b", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("gateway is up");
+    try {
+      String baseA = "http://127.0.0.1:" + gateway.httpPort();
+      String baseB = "http://127.0.0.1:" + second.httpPort();
+      assertThat(get(baseA, "/health/detailed", null).getBoolean("leader")).isTrue();
+      assertThat(get(baseB, "/health/detailed", null).getBoolean("leader")).isFalse();
+      // both see both nodes: one cluster
+      String tokenB = login(baseB);
+      await(() -> new JsonObject().put("items", getArray(baseB, "/api/v1/nodes", tokenB)), n -> n.getJsonArray("items").size() == 2,
+          "gateway b sees both nodes");
+
+      Instant killed = Instant.now();
+      gateway.kill();
+      await(() -> get(baseB, "/health/detailed", null), h -> h.getBoolean("leader", false), "gateway b leading");
+      assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(15));
+      assertThat(send(baseB, "GET", "/api/v1/nodes/gw-b", null, tokenB).statusCode()).isEqualTo(200);
+    } finally {
+      second.close();
+    }
+  }
+
   private static Map<String, String> edgeEnv(String seed) {
     return Map.of("CODEX32_CLUSTER_MEMBERS", seed, "CODEX32_NODE_ID", "pi-attic", "CODEX32_NODE_LABELS", "room=attic",
         "CODEX32_NODE_HEARTBEAT_INTERVAL_MS", "500", "CODEX32_EXECUTOR_ALLOWED_COMMANDS", "sh", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS",

@@ -190,6 +190,33 @@ public final class BotService {
         .toList())).mapEmpty();
   }
 
+  /**
+   * Corrects bots whose reported state drifted from the desired one on the node: started where
+   * they should run but are stopped, registered or unknown; stopped where they should not run.
+   * A {@code failed} bot is left to an operator, as its restart policy decided.
+   */
+  public Future<Void> correctDrift(String nodeId) {
+    return store.list(COLLECTION).compose(docs -> Future.join(docs.stream().map(BotService::toBot)
+        .filter(bot -> nodeId.equals(bot.spec().placement().node()))
+        .map(bot -> {
+          Action correction = drift(bot);
+          return correction == null ? Future.succeededFuture(false) : tell(bot, correction).recover(failure -> {
+            LOG.warn("drift of bot {} not corrected: {}", bot.id(), failure.getMessage());
+            return Future.succeededFuture(false);
+          });
+        })
+        .toList())).mapEmpty();
+  }
+
+  private static Action drift(Bot bot) {
+    boolean wantRunning = bot.desiredState() == DesiredState.RUNNING;
+    return switch (bot.status()) {
+      case REGISTERED, STOPPED, UNKNOWN -> wantRunning ? Action.START : null;
+      case RUNNING, STARTING, RESTARTING -> wantRunning ? null : Action.STOP;
+      default -> null;
+    };
+  }
+
   private static String nodeOf(Bot bot) {
     String node = bot.spec().placement().node();
     if (node == null) {

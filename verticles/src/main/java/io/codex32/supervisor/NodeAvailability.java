@@ -12,9 +12,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows other nodes coming and going. When a node is lost, its bots become {@code unknown} (their
- * last report may no longer hold); when a node appears or returns, it is sent the desired state of
- * its bots and asked to report what it actually runs. The gateway's own node is reconciled at start.
+ * Follows other nodes coming and going, on the leading gateway only. When a node is lost, its bots
+ * become {@code unknown} (their last report may no longer hold); when a node appears or returns, it
+ * is sent the desired state of its bots and asked to report what it actually runs. While leading,
+ * every online node's drift from the desired state is corrected every {@code driftInterval}.
  */
 public final class NodeAvailability {
 
@@ -24,20 +25,34 @@ public final class NodeAvailability {
   private final BotService bots;
   private final ExecutorClient executors;
   private final String ownNode;
+  private final Leadership leadership;
+  private final NodeRegistry registry;
 
-  public NodeAvailability(Vertx vertx, BotService bots, ExecutorClient executors, String ownNode) {
+  public NodeAvailability(Vertx vertx, BotService bots, ExecutorClient executors, String ownNode, Leadership leadership,
+      NodeRegistry registry) {
     this.vertx = vertx;
     this.bots = bots;
     this.executors = executors;
     this.ownNode = ownNode;
+    this.leadership = leadership;
+    this.registry = registry;
   }
 
-  public void register(NodeRegistry registry) {
+  /** Follows the registry, and corrects drift every {@code driftIntervalMs} while leading; returns the timer. */
+  public long start(long driftIntervalMs) {
     registry.onTransition(this::changed);
+    leadership.onElected(() -> registry.list().stream().filter(NodeView::online).forEach(this::changed));
+    return vertx.setPeriodic(driftIntervalMs, id -> correctDrift());
+  }
+
+  private void correctDrift() {
+    if (leadership.isLeader()) {
+      registry.list().stream().filter(NodeView::online).forEach(node -> bots.correctDrift(node.id()));
+    }
   }
 
   private void changed(NodeView node) {
-    if (node.id().equals(ownNode)) {
+    if (node.id().equals(ownNode) || !leadership.isLeader()) {
       return;
     }
     if (node.online()) {
