@@ -1,6 +1,7 @@
 package io.codex32.cluster;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.XmlConfigBuilder;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.codex32.config.ClusterConfig;
@@ -13,6 +14,9 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 
 /**
  * A Vert.x instance on the clustered event bus. Gateways are Hazelcast data members (they hold the
@@ -23,6 +27,7 @@ public final class ClusteredVertx {
 
   /** Hazelcast's default port, used for a seed given without one. */
   static final int DEFAULT_PORT = 5701;
+  private static final String CLUSTER_XML = "conf/cluster.xml";
 
   private ClusteredVertx() {
   }
@@ -35,17 +40,10 @@ public final class ClusteredVertx {
   }
 
   static Config hazelcast(ClusterConfig cluster, boolean liteMember) {
-    // the file keeps the maps and settings Vert.x relies on; the rest comes from our configuration
-    Config config = ConfigUtil.loadConfig();
-    config.setClusterName("codex32");
+    Config config = baseConfig();
     config.setLiteMember(liteMember);
-    config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.heartbeat.interval.seconds", Long.toString(Math.max(1, cluster.heartbeatIntervalMs() / 1000)));
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(Math.max(2, cluster.failureTimeoutMs() / 1000)));
-    config.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    config.setProperty("hazelcast.shutdownhook.enabled", "false");
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(cluster.port()).setPortAutoIncrement(cluster.port() == 0);
     if (!cluster.host().isEmpty()) {
@@ -56,8 +54,31 @@ public final class ClusteredVertx {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members().stream().map(ClusteredVertx::withPort).toList());
+    if (cluster.kubernetesServiceDns() != null) {
+      join.getTcpIpConfig().setEnabled(false);
+      join.getKubernetesConfig().setEnabled(true).setProperty("service-dns", cluster.kubernetesServiceDns());
+    } else {
+      join.getTcpIpConfig().setEnabled(true).setMembers(cluster.members().stream().map(ClusteredVertx::withPort).toList());
+    }
     return config;
+  }
+
+  /**
+   * conf/cluster.xml from the jar (the maps Vert.x relies on, multicast off, fast join), or the file
+   * named by {@code -Dvertx.hazelcast.config}.
+   */
+  private static Config baseConfig() {
+    if (System.getProperty("vertx.hazelcast.config") != null) {
+      return ConfigUtil.loadConfig();
+    }
+    try (InputStream in = ClusteredVertx.class.getClassLoader().getResourceAsStream(CLUSTER_XML)) {
+      if (in == null) {
+        throw new IllegalStateException(CLUSTER_XML + " is missing from the jar");
+      }
+      return new XmlConfigBuilder(in).build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static EventBusOptions eventBus(ClusterConfig cluster) {

@@ -35,7 +35,7 @@ class GatewayConfigTest {
     assertThat(config.store()).isEqualTo(StoreKind.FILE);
     assertThat(config.pgUrl()).isNull();
     assertThat(config.redisUrl()).isNull();
-    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), "", 5701, 0, 1000, 5000, null, null, null));
+    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), null, "", 5701, 0, 1000, 5000, null, null, null));
     assertThat(config.nodeId()).isEqualTo("local");
     assertThat(config.adminPassword()).isNull();
     assertThat(config.executor().allowedCommands()).isEmpty();
