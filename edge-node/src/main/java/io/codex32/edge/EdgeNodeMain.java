@@ -1,5 +1,6 @@
 package io.codex32.edge;
 
+import io.codex32.cluster.ClusteredVertx;
 import io.codex32.config.ConfigException;
 import io.codex32.config.EdgeNodeConfig;
 import io.codex32.executor.ExecutorSettings;
@@ -41,7 +42,16 @@ public final class EdgeNodeMain {
       return;
     }
     Logger log = LoggerFactory.getLogger(EdgeNodeMain.class);
-    Vertx vertx = VertxFactory.create(new VertxOptions());
+    Vertx vertx;
+    try {
+      vertx = config.cluster().enabled() ? ClusteredVertx.start(new VertxOptions(), config.cluster(), true).await(2, TimeUnit.MINUTES)
+          : VertxFactory.create(new VertxOptions());
+    } catch (Exception e) {
+      log.error("could not join the cluster", e);
+      System.err.println("codex32-edge: could not join the cluster: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     try {
       Router router = Router.router(vertx);
       router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "up").put("node", config.nodeId())));

@@ -1,5 +1,6 @@
 package io.codex32.gateway;
 
+import io.codex32.cluster.ClusteredVertx;
 import io.codex32.config.ConfigException;
 import io.codex32.config.GatewayConfig;
 import io.codex32.metrics.VertxFactory;
@@ -42,7 +43,15 @@ public final class GatewayMain {
       return;
     }
     Logger log = LoggerFactory.getLogger(GatewayMain.class);
-    Vertx vertx = VertxFactory.create(new VertxOptions());
+    Vertx vertx;
+    try {
+      vertx = config.cluster().enabled() ? ClusteredVertx.start(new VertxOptions(), config.cluster(), false).await(2, TimeUnit.MINUTES)
+          : VertxFactory.create(new VertxOptions());
+    } catch (Exception e) {
+      log.error("could not join the cluster", e);
+      System.exit(ExitCodes.report("could not join the cluster", e));
+      return;
+    }
     try {
       GatewayRuntime runtime = GatewayRuntime.start(vertx, config).await(2, TimeUnit.MINUTES);
       Runtime.getRuntime().addShutdownHook(new Thread(() -> runtime.close().transform(v -> vertx.close()), "codex32-shutdown"));

@@ -81,6 +81,12 @@ final class BotLifecycle {
     listener.accept(this);
   }
 
+  /** Announces the current state again, with a new version (a gateway asked the node what it runs). */
+  void reannounce() {
+    version = Math.max(version + 1, clock.millis());
+    listener.accept(this);
+  }
+
   /** An operator asked for the bot to run: a failed or stopped bot gets a fresh restart budget. */
   void operatorStart() {
     wantRunning = true;

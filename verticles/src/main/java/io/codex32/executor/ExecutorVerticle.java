@@ -119,6 +119,7 @@ public final class ExecutorVerticle extends VerticleBase {
         case "logs" -> logsOf(body);
         case "metrics" -> metricsOf(body);
         case "summary" -> Future.succeededFuture(new JsonObject().put("bots", bots.size()));
+        case "report" -> report();
         default -> Future.failedFuture(Codex32Exception.badRequest("unknown_action", "unknown executor action"));
       };
     } catch (RuntimeException e) {
@@ -187,6 +188,13 @@ public final class ExecutorVerticle extends VerticleBase {
       });
     });
     return Future.succeededFuture(new JsonObject().put("accepted", true));
+  }
+
+  /** Every bot this executor supervises publishes its status again (after the node was out of reach). */
+  private Future<JsonObject> report() {
+    List<BotLifecycle> all = List.copyOf(bots.values());
+    all.forEach(BotLifecycle::reannounce);
+    return Future.succeededFuture(new JsonObject().put("bots", all.size()));
   }
 
   private Future<JsonObject> logsOf(JsonObject request) {

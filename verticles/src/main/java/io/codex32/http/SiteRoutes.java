@@ -77,6 +77,7 @@ final class SiteRoutes {
       json(rc, 200, new JsonObject()
           .put("components", components)
           .put("uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000)
+          .put("leader", services.leadership().isLeader())
           .put("jvm", new JsonObject()
               .put("heap_used_mb", (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024))
               .put("heap_max_mb", runtime.maxMemory() / (1024 * 1024))

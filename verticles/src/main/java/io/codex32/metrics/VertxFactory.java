@@ -1,7 +1,9 @@
 package io.codex32.metrics;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
@@ -13,10 +15,19 @@ public final class VertxFactory {
   }
 
   public static Vertx create(VertxOptions options) {
-    options.setMetricsOptions(new MicrometerMetricsOptions()
+    return Vertx.builder().with(withMetrics(options)).withMetrics(new MicrometerMetricsFactory()).build();
+  }
+
+  /** The same, joined to a cluster through {@code manager}. */
+  public static Future<Vertx> createClustered(VertxOptions options, ClusterManager manager) {
+    return Vertx.builder().with(withMetrics(options)).withMetrics(new MicrometerMetricsFactory()).withClusterManager(manager)
+        .buildClustered();
+  }
+
+  private static VertxOptions withMetrics(VertxOptions options) {
+    return options.setMetricsOptions(new MicrometerMetricsOptions()
         .setEnabled(true)
         .setJvmMetricsEnabled(true)
         .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
-    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory()).build();
   }
 }

@@ -12,6 +12,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * The nodes this gateway has heard from. A node is online while its heartbeats keep coming; after
@@ -28,6 +30,7 @@ public final class NodeRegistry {
   private final Clock clock;
   private final Duration offlineAfter;
   private final Map<String, NodeView> nodes = new ConcurrentHashMap<>();
+  private final List<Consumer<NodeView>> transitionListeners = new CopyOnWriteArrayList<>();
   private Vertx vertx;
   private long sweepTimer = -1;
 
@@ -50,6 +53,14 @@ public final class NodeRegistry {
     }
   }
 
+  /**
+   * Called on this registry's event loop whenever a node comes online (first heartbeat, or the
+   * first after it was offline) or goes offline.
+   */
+  public void onTransition(Consumer<NodeView> listener) {
+    transitionListeners.add(listener);
+  }
+
   /** Every known node, ordered by id. */
   public List<NodeView> list() {
     return nodes.values().stream().sorted(Comparator.comparing(NodeView::id)).toList();
@@ -66,8 +77,11 @@ public final class NodeRegistry {
       return;
     }
     NodeView view = new NodeView(heartbeat, clock.instant(), true);
-    nodes.put(heartbeat.id(), view);
+    NodeView previous = nodes.put(heartbeat.id(), view);
     announce(view);
+    if (previous == null || !previous.online()) {
+      transitionListeners.forEach(listener -> listener.accept(view));
+    }
   }
 
   private void sweep() {
@@ -77,6 +91,7 @@ public final class NodeRegistry {
         NodeView offline = new NodeView(view.heartbeat(), view.lastSeen(), false);
         if (nodes.replace(view.id(), view, offline)) {
           announce(offline);
+          transitionListeners.forEach(listener -> listener.accept(offline));
         }
       }
     }

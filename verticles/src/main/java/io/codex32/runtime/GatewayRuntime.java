@@ -33,6 +33,8 @@ import io.codex32.store.DocumentStores;
 import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
+import io.codex32.supervisor.Leadership;
+import io.codex32.supervisor.NodeAvailability;
 import io.codex32.ws.EventsApi;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -57,26 +59,30 @@ public final class GatewayRuntime {
   private static final long BOT_TOKEN_TTL_S = 30L * 86_400;
   /** Expired refresh tokens are dropped this often. */
   private static final long PURGE_INTERVAL_MS = 3_600_000;
+  /** How often the leader re-sends desired state to nodes whose bots drifted from it. */
+  private static final long DRIFT_INTERVAL_MS = 30_000;
 
   private final Vertx vertx;
   private final DocumentStore store;
   private final Ports ports;
   private final String generatedAdminPassword;
-  private final long purgeTimer;
+  private final List<Long> timers;
   private final NodeRegistry nodes;
+  private final Leadership leadership;
 
   /** The ports actually bound. */
   private record Ports(int http, int mqtt) {
   }
 
-  private GatewayRuntime(Vertx vertx, DocumentStore store, Ports ports, String generatedAdminPassword, long purgeTimer,
-      NodeRegistry nodes) {
+  private GatewayRuntime(Vertx vertx, DocumentStore store, Ports ports, String generatedAdminPassword, List<Long> timers,
+      NodeRegistry nodes, Leadership leadership) {
     this.vertx = vertx;
     this.store = store;
     this.ports = ports;
     this.generatedAdminPassword = generatedAdminPassword;
-    this.purgeTimer = purgeTimer;
+    this.timers = timers;
     this.nodes = nodes;
+    this.leadership = leadership;
   }
 
   public static Future<GatewayRuntime> start(Vertx vertx, GatewayConfig config) {
@@ -100,7 +106,8 @@ public final class GatewayRuntime {
     ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
     LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
     LiveBotStates live = new LiveBotStates(clock);
-    BotService bots = new BotService(store, new EventBusExecutorClient(vertx), live, clock);
+    EventBusExecutorClient executors = new EventBusExecutorClient(vertx);
+    BotService bots = new BotService(store, executors, live, clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);
     DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
@@ -108,9 +115,11 @@ public final class GatewayRuntime {
     AuthService authService = new AuthService(users, tokens, apiKeys, throttle);
     BotSelfService self = new BotSelfService(vertx, bots, clock);
     NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter());
+    Leadership leadership = new Leadership(vertx);
+    long driftTimer = new NodeAvailability(vertx, bots, executors, config.nodeId(), leadership, nodes).start(DRIFT_INTERVAL_MS);
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock, authService, self);
     ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self, HealthChecks.of(new StoreHealthCheck(store)), nodes);
+        commands, self, HealthChecks.of(new StoreHealthCheck(store)), nodes, leadership);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
@@ -125,8 +134,12 @@ public final class GatewayRuntime {
                 .compose(v -> bots.reconcile(config.nodeId()))
                 .map(bound))
             .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
-            .map(bound -> new GatewayRuntime(vertx, store, bound, generated, purgeTimer, nodes)))
-        .onFailure(failure -> vertx.cancelTimer(purgeTimer));
+            .onSuccess(bound -> leadership.start())
+            .map(bound -> new GatewayRuntime(vertx, store, bound, generated, List.of(purgeTimer, driftTimer), nodes, leadership)))
+        .onFailure(failure -> {
+          vertx.cancelTimer(purgeTimer);
+          vertx.cancelTimer(driftTimer);
+        });
   }
 
   /**
@@ -207,8 +220,9 @@ public final class GatewayRuntime {
 
   /** Undeploys the verticles, then closes the store (releasing the data directory lock). */
   public Future<Void> close() {
-    vertx.cancelTimer(purgeTimer);
+    timers.forEach(vertx::cancelTimer);
     nodes.close();
+    leadership.close();
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
         .transform(ignored -> store.close());
   }

@@ -159,6 +159,22 @@ public final class BotService {
   }
 
   /**
+   * The status events that mark the bots of a lost node {@code unknown}: every bot placed there
+   * that may have a process (its last report may no longer be true). Each event's version is just
+   * above the last stored one, so the node's own next report (versions grow with its clock)
+   * supersedes it.
+   */
+  public Future<List<JsonObject>> lostNodeEvents(String nodeId, String reason) {
+    return store.list(COLLECTION).map(docs -> docs.stream().map(BotService::toBot)
+        .filter(bot -> nodeId.equals(bot.spec().placement().node()))
+        .filter(bot -> bot.status().mayHaveProcess() && bot.status() != BotStatus.UNKNOWN)
+        .map(bot -> new JsonObject().put("type", "status").put("bot_id", bot.id()).put("node", nodeId)
+            .put("status", BotStatus.UNKNOWN.wireName()).put("version", bot.statusVersion() + 1).put("reason", reason)
+            .put("time", clock.instant().toString()))
+        .toList());
+  }
+
+  /**
    * Re-sends every bot's desired state to the node's executor, e.g. when the executor (re)starts.
    * A bot the executor refuses (say, its command is no longer allowed) is reported by its status
    * and does not keep the others from starting.
@@ -172,6 +188,33 @@ public final class BotService {
               return Future.succeededFuture(false);
             }))
         .toList())).mapEmpty();
+  }
+
+  /**
+   * Corrects bots whose reported state drifted from the desired one on the node: started where
+   * they should run but are stopped, registered or unknown; stopped where they should not run.
+   * A {@code failed} bot is left to an operator, as its restart policy decided.
+   */
+  public Future<Void> correctDrift(String nodeId) {
+    return store.list(COLLECTION).compose(docs -> Future.join(docs.stream().map(BotService::toBot)
+        .filter(bot -> nodeId.equals(bot.spec().placement().node()))
+        .map(bot -> {
+          Action correction = drift(bot);
+          return correction == null ? Future.succeededFuture(false) : tell(bot, correction).recover(failure -> {
+            LOG.warn("drift of bot {} not corrected: {}", bot.id(), failure.getMessage());
+            return Future.succeededFuture(false);
+          });
+        })
+        .toList())).mapEmpty();
+  }
+
+  private static Action drift(Bot bot) {
+    boolean wantRunning = bot.desiredState() == DesiredState.RUNNING;
+    return switch (bot.status()) {
+      case REGISTERED, STOPPED, UNKNOWN -> wantRunning ? Action.START : null;
+      case RUNNING, STARTING, RESTARTING -> wantRunning ? null : Action.STOP;
+      default -> null;
+    };
   }
 
   private static String nodeOf(Bot bot) {

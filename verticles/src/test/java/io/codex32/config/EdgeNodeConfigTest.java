@@ -27,7 +27,7 @@ class EdgeNodeConfigTest {
 
     assertThat(config.http()).isEqualTo(new HttpConfig("0.0.0.0", 8081, 1_048_576, 1));
     assertThat(config.dataDir()).isEqualTo(Path.of("./data-edge"));
-    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 0));
+    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), null, "", 0, 0, 1000, 5000, null, null, null));
     assertThat(config.nodeId()).isEqualTo("local");
     assertThat(config.executor().allowedCommands()).isEmpty();
   }

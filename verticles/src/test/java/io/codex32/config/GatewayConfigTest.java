@@ -35,7 +35,7 @@ class GatewayConfigTest {
     assertThat(config.store()).isEqualTo(StoreKind.FILE);
     assertThat(config.pg()).isEqualTo(new PgConfig(null, 8, 5000, 5000));
     assertThat(config.redisUrl()).isNull();
-    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 5701));
+    assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), null, "", 5701, 0, 1000, 5000, null, null, null));
     assertThat(config.nodeId()).isEqualTo("local");
     assertThat(config.adminPassword()).isNull();
     assertThat(config.executor().allowedCommands()).isEmpty();
@@ -296,9 +296,28 @@ class GatewayConfigTest {
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "redis://localhost:6379/0")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("redis.url: ");
+  }
+
+  @Test
+  void aClusterNeedsSeedsAndCoherentTimingAndTls() {
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_ENABLED", "true")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("cluster.enabled: ");
+        .hasMessageStartingWith("cluster.members: ");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_HEARTBEAT_INTERVAL_MS", "3000",
+        "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "5000")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cluster.failure_timeout_ms: ");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_TLS_CERT", "/etc/codex32/bus.pem")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cluster.tls: ");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_MEMBERS", "10.0.0.1:5701;rm -rf")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("cluster.members: ");
+    GatewayConfig clustered = GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_ENABLED", "true", "CODEX32_CLUSTER_MEMBERS",
+        "10.0.0.1, 10.0.0.2:5702", "CODEX32_CLUSTER_HOST", "10.0.0.1"));
+    assertThat(clustered.cluster().enabled()).isTrue();
+    assertThat(clustered.cluster().host()).isEqualTo("10.0.0.1");
+    assertThat(clustered.cluster().failureTimeoutMs()).isEqualTo(5000);
   }
 
   @Test

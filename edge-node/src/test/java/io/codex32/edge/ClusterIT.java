@@ -1,0 +1,204 @@
+package io.codex32.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A gateway and an edge node from the built jars on one clustered event bus (127.0.0.1): the edge
+ * node appears in the gateway's node list, a bot placed on it and started through the gateway runs
+ * there, losing the edge node is noticed (its bots become unknown), and when it returns it adopts
+ * and reports the bot it still runs: running again, exactly once.
+ */
+@Timeout(300)
+class ClusterIT {
+
+  static final String ADMIN_PASSWORD = "cluster-admin-password";
+  private static final Duration WAIT = Duration.ofSeconds(60);
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @TempDir
+  Path dir;
+  private ClusterMember gateway;
+  private ClusterMember edge;
+  private Long botPid;
+
+  @AfterEach
+  void stop() throws Exception {
+    if (edge != null) {
+      edge.close();
+    }
+    if (gateway != null) {
+      gateway.close();
+    }
+    if (botPid != null) {
+      ProcessHandle.of(botPid).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void aBotPlacedOnAnEdgeNodeRunsThereAndTheNodesLossIsNoticed() throws Exception {
+    int clusterPort = ClusterMember.freePort();
+    String seed = "127.0.0.1:" + clusterPort;
+    gateway = ClusterMember.gateway("gateway", dir.resolve("gateway"), clusterPort, Map.of("CODEX32_CLUSTER_MEMBERS", seed,
+        "CODEX32_NODES_OFFLINE_AFTER_MS", "3000", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("gateway is up");
+    edge = ClusterMember.edge("edge", dir.resolve("edge"), edgeEnv(seed)).awaitUp("is up on port");
+    String base = "http://127.0.0.1:" + gateway.httpPort();
+    String token = login(base);
+
+    JsonObject node = await(() -> get(base, "/api/v1/nodes/pi-attic", token), n -> n.getBoolean("online", false), "pi-attic online");
+    assertThat(node.getJsonObject("labels").getString("room")).isEqualTo("attic");
+
+    JsonObject spec = new JsonObject().put("id", "attic-ticker").put("placement", new JsonObject().put("node", "pi-attic"))
+        .put("command", List.of("sh", "-c", "while true; do echo tick; sleep 0.2; done"));
+    assertThat(send(base, "POST", "/api/v1/bots", spec, token).statusCode()).isEqualTo(201);
+    assertThat(send(base, "POST", "/api/v1/bots/attic-ticker/start", null, token).statusCode()).isEqualTo(202);
+    JsonObject running = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "running".equals(b.getString("status")),
+        "bot running");
+    assertThat(running.getString("node")).isEqualTo("pi-attic");
+    botPid = running.getLong("pid");
+    // the process runs in the edge node's bot directory, not the gateway's
+    assertThat(Files.readSymbolicLink(Path.of("/proc/" + botPid + "/cwd"))).isEqualTo(dir.resolve("edge/bots/attic-ticker").toRealPath());
+    JsonArray lines = await(() -> new JsonObject().put("items", getArray(base, "/api/v1/bots/attic-ticker/logs?tail=5", token)),
+        l -> !l.getJsonArray("items").isEmpty(), "log lines from the edge").getJsonArray("items");
+    assertThat(lines.getJsonObject(0).getString("line")).isEqualTo("tick");
+
+    Instant killed = Instant.now();
+    edge.kill();
+    await(() -> get(base, "/api/v1/nodes/pi-attic", token), n -> !n.getBoolean("online", true), "pi-attic offline");
+    Duration detection = Duration.between(killed, Instant.now());
+    assertThat(detection).isLessThan(Duration.ofSeconds(10));
+    JsonObject unknown = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "unknown".equals(b.getString("status")),
+        "bot unknown");
+    assertThat(unknown.getString("reason")).startsWith("node_lost");
+    assertThat(alive(botPid)).as("the bot outlives its executor").isTrue();
+
+    // the node returns: it adopts the bot it still runs, reports it, and nothing runs twice
+    edge = ClusterMember.edge("edge-again", dir.resolve("edge"), edgeEnv(seed)).awaitUp("is up on port");
+    JsonObject back = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "running".equals(b.getString("status")),
+        "bot running again");
+    assertThat(back.getLong("pid")).isEqualTo(botPid);
+    assertThat(ticking(dir.resolve("edge/bots/attic-ticker").toRealPath())).containsExactly(botPid);
+  }
+
+  @Test
+  void whenTheLeadingGatewayDiesTheOtherLeadsWithinSeconds() throws Exception {
+    int portA = ClusterMember.freePort();
+    int portB = ClusterMember.freePort();
+    String seeds = "127.0.0.1:" + portA + ",127.0.0.1:" + portB;
+    gateway = ClusterMember.gateway("gateway-a", dir.resolve("a"), portA, Map.of("CODEX32_CLUSTER_MEMBERS", seeds,
+        "CODEX32_NODE_ID", "gw-a", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("gateway is up");
+    ClusterMember second = ClusterMember.gateway("gateway-b", dir.resolve("b"), portB, Map.of("CODEX32_CLUSTER_MEMBERS", seeds,
+        "CODEX32_NODE_ID", "gw-b", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("gateway is up");
+    try {
+      String baseA = "http://127.0.0.1:" + gateway.httpPort();
+      String baseB = "http://127.0.0.1:" + second.httpPort();
+      assertThat(get(baseA, "/health/detailed", null).getBoolean("leader")).isTrue();
+      assertThat(get(baseB, "/health/detailed", null).getBoolean("leader")).isFalse();
+      // both see both nodes: one cluster
+      String tokenB = login(baseB);
+      await(() -> new JsonObject().put("items", getArray(baseB, "/api/v1/nodes", tokenB)), n -> n.getJsonArray("items").size() == 2,
+          "gateway b sees both nodes");
+
+      Instant killed = Instant.now();
+      gateway.kill();
+      await(() -> get(baseB, "/health/detailed", null), h -> h.getBoolean("leader", false), "gateway b leading");
+      assertThat(Duration.between(killed, Instant.now())).isLessThan(Duration.ofSeconds(15));
+      assertThat(send(baseB, "GET", "/api/v1/nodes/gw-b", null, tokenB).statusCode()).isEqualTo(200);
+    } finally {
+      second.close();
+    }
+  }
+
+  private static Map<String, String> edgeEnv(String seed) {
+    return Map.of("CODEX32_CLUSTER_MEMBERS", seed, "CODEX32_NODE_ID", "pi-attic", "CODEX32_NODE_LABELS", "room=attic",
+        "CODEX32_NODE_HEARTBEAT_INTERVAL_MS", "500", "CODEX32_EXECUTOR_ALLOWED_COMMANDS", "sh", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS",
+        "4000");
+  }
+
+  /** The bot's main processes (the looping shell, not its short-lived sleeps), found by their working directory. */
+  private static List<Long> ticking(Path botDir) {
+    return ProcessHandle.allProcesses()
+        .filter(p -> p.info().commandLine().map(c -> c.contains("while true")).orElse(false))
+        .filter(p -> {
+          try {
+            return Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/cwd")).equals(botDir);
+          } catch (java.io.IOException e) {
+            return false;
+          }
+        })
+        .map(ProcessHandle::pid).toList();
+  }
+
+  private static boolean alive(long pid) {
+    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static String login(String base) throws Exception {
+    HttpResponse<String> response = send(base, "POST", "/api/v1/auth/login", new JsonObject().put("username", "admin")
+        .put("password", ADMIN_PASSWORD), null);
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new JsonObject(response.body()).getString("access_token");
+  }
+
+  private static JsonObject get(String base, String path, String token) throws Exception {
+    HttpResponse<String> response = send(base, "GET", path, null, token);
+    return response.statusCode() == 200 ? new JsonObject(response.body()) : new JsonObject().put("http_status", response.statusCode());
+  }
+
+  private static JsonArray getArray(String base, String path, String token) throws Exception {
+    JsonObject page = get(base, path, token);
+    return page.getJsonArray("items", new JsonArray());
+  }
+
+  private static HttpResponse<String> send(String base, String method, String path, JsonObject body, String token) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+    if (body != null) {
+      request.header("Content-Type", "application/json");
+    }
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  interface Read {
+    JsonObject get() throws Exception;
+  }
+
+  private JsonObject await(Read read, Predicate<JsonObject> condition, String what) throws Exception {
+    Instant deadline = Instant.now().plus(WAIT);
+    JsonObject last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = read.get();
+      if (condition.test(last)) {
+        return last;
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    throw new AssertionError("never " + what + "; last: " + last + "\n--- gateway:\n" + tail(gateway) + "\n--- edge:\n" + tail(edge));
+  }
+
+  private static String tail(ClusterMember member) {
+    String out = member == null ? "" : member.output();
+    return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+  }
+}

@@ -1,0 +1,118 @@
+package io.codex32.edge;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/** A gateway or edge-node jar started as a real process for the cluster tests; its output goes to a file. */
+final class ClusterMember implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+  private final Path dataDir;
+
+  private ClusterMember(String name, Process process, Path log, Path dataDir) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+    this.dataDir = dataDir;
+  }
+
+  static ClusterMember gateway(String name, Path dataDir, int clusterPort, Map<String, String> env) throws IOException {
+    Map<String, String> all = new HashMap<>(Map.of(
+        "CODEX32_HTTP_PORT", "0", "CODEX32_MQTT_PORT", "0", "CODEX32_HTTP_HOST", "127.0.0.1", "CODEX32_MQTT_HOST", "127.0.0.1",
+        "CODEX32_ADMIN_PASSWORD", ClusterIT.ADMIN_PASSWORD, "CODEX32_AUTH_BCRYPT_COST", "4", "CODEX32_CLUSTER_PORT",
+        Integer.toString(clusterPort)));
+    all.putAll(env);
+    return start(name, jar("codex32.gateway.jar"), dataDir, all);
+  }
+
+  static ClusterMember edge(String name, Path dataDir, Map<String, String> env) throws IOException {
+    Map<String, String> all = new HashMap<>(Map.of("CODEX32_HTTP_PORT", "0", "CODEX32_HTTP_HOST", "127.0.0.1", "CODEX32_CLUSTER_PORT",
+        "0"));
+    all.putAll(env);
+    return start(name, jar("codex32.edge.jar"), dataDir, all);
+  }
+
+  private static Path jar(String property) {
+    Path jar = Path.of(System.getProperty(property, "missing"));
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(property + " is not built: " + jar + " (run the whole reactor: mvn verify)");
+    }
+    return jar;
+  }
+
+  private static ClusterMember start(String name, Path jar, Path dataDir, Map<String, String> env) throws IOException {
+    Files.createDirectories(dataDir);
+    Path log = dataDir.resolveSibling(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+        "-jar", jar.toString());
+    builder.environment().put("CODEX32_DATA_DIR", dataDir.toString());
+    builder.environment().put("CODEX32_CLUSTER_ENABLED", "true");
+    builder.environment().put("CODEX32_CLUSTER_HOST", "127.0.0.1");
+    builder.environment().putAll(env);
+    builder.redirectErrorStream(true).redirectOutput(log.toFile());
+    return new ClusterMember(name, builder.start(), log, dataDir);
+  }
+
+  /** Waits for the line the main prints once everything is deployed. */
+  ClusterMember awaitUp(String marker) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
+    while (Instant.now().isBefore(deadline)) {
+      String out = output();
+      if (out.contains(marker)) {
+        return this;
+      }
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + out);
+      }
+      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    }
+    throw new AssertionError(name + " did not come up:\n" + output());
+  }
+
+  /** The HTTP port a gateway wrote to its ports.json. */
+  int httpPort() throws IOException {
+    String ports = Files.readString(dataDir.resolve("ports.json"));
+    return new JsonObject(ports).getInteger("http");
+  }
+
+  String output() {
+    try {
+      return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    } catch (IOException e) {
+      return "(unreadable: " + e + ")";
+    }
+  }
+
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(30, TimeUnit.SECONDS)) {
+        kill();
+      }
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}
