@@ -247,9 +247,4 @@ public final class BotCgroups {
   private static Set<String> words(Path file) throws IOException {
     return Files.exists(file) ? new HashSet<>(Arrays.asList(Files.readString(file).trim().split("\\s+"))) : new HashSet<>();
   }
-
-  /** For tests: the cgroup directory of a bot. */
-  Path dirOf(String botId) {
-    return root == null ? null : root.resolve(botId);
-  }
 }
