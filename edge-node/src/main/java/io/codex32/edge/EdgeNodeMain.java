@@ -61,9 +61,10 @@ public final class EdgeNodeMain {
           .listen(config.http().port(), config.http().host())
           .await(1, TimeUnit.MINUTES)
           .actualPort();
-      // Without a private key the node cannot issue bot tokens; its bots get none until clustering brings them.
+      // The node cannot sign bot tokens: a gateway's start command brings each bot's token.
       ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
-          ExecutorSettings.DEFAULT_SEARCH_PATH, null, null, config.executor().sampleIntervalMs(), config.executor().adoptRunning(),
+          ExecutorSettings.DEFAULT_SEARCH_PATH, config.gatewayApiUrl(), config.gatewayMqttUrl(), config.executor().sampleIntervalMs(),
+          config.executor().adoptRunning(),
           config.executor().cgroups());
       ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC())
           .compose(vertx::deployVerticle)

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.locks.LockSupport;
@@ -59,8 +62,8 @@ class ClusterIT {
     String seed = "127.0.0.1:" + clusterPort;
     gateway = ClusterMember.gateway("gateway", dir.resolve("gateway"), clusterPort, Map.of("CODEX32_CLUSTER_MEMBERS", seed,
         "CODEX32_NODES_OFFLINE_AFTER_MS", "3000", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", "4000")).awaitUp("gateway is up");
-    edge = ClusterMember.edge("edge", dir.resolve("edge"), edgeEnv(seed)).awaitUp("is up on port");
     String base = "http://127.0.0.1:" + gateway.httpPort();
+    edge = ClusterMember.edge("edge", dir.resolve("edge"), edgeEnv(seed, base)).awaitUp("is up on port");
     String token = login(base);
 
     JsonObject node = await(() -> get(base, "/api/v1/nodes/pi-attic", token), n -> n.getBoolean("online", false), "pi-attic online");
@@ -76,6 +79,12 @@ class ClusterIT {
     botPid = running.getLong("pid");
     // the process runs in the edge node's bot directory, not the gateway's
     assertThat(Files.readSymbolicLink(Path.of("/proc/" + botPid + "/cwd"))).isEqualTo(dir.resolve("edge/bots/attic-ticker").toRealPath());
+    // the gateway gave the edge bot its token, and the edge node told it where the gateway is
+    Map<String, String> env = environment(botPid);
+    assertThat(env.get("CODEX32_API_URL")).isEqualTo(base);
+    HttpResponse<String> self = send(base, "GET", "/api/v1/self", null, env.get("CODEX32_BOT_TOKEN"));
+    assertThat(self.statusCode()).as(self.body()).isEqualTo(200);
+    assertThat(new JsonObject(self.body()).getJsonObject("bot").getString("id")).isEqualTo("attic-ticker");
     JsonArray lines = await(() -> new JsonObject().put("items", getArray(base, "/api/v1/bots/attic-ticker/logs?tail=5", token)),
         l -> !l.getJsonArray("items").isEmpty(), "log lines from the edge").getJsonArray("items");
     assertThat(lines.getJsonObject(0).getString("line")).isEqualTo("tick");
@@ -91,7 +100,7 @@ class ClusterIT {
     assertThat(alive(botPid)).as("the bot outlives its executor").isTrue();
 
     // the node returns: it adopts the bot it still runs, reports it, and nothing runs twice
-    edge = ClusterMember.edge("edge-again", dir.resolve("edge"), edgeEnv(seed)).awaitUp("is up on port");
+    edge = ClusterMember.edge("edge-again", dir.resolve("edge"), edgeEnv(seed, base)).awaitUp("is up on port");
     JsonObject back = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "running".equals(b.getString("status")),
         "bot running again");
     assertThat(back.getLong("pid")).isEqualTo(botPid);
@@ -127,8 +136,9 @@ class ClusterIT {
     }
   }
 
-  private static Map<String, String> edgeEnv(String seed) {
-    return Map.of("CODEX32_CLUSTER_MEMBERS", seed, "CODEX32_NODE_ID", "pi-attic", "CODEX32_NODE_LABELS", "room=attic",
+  private static Map<String, String> edgeEnv(String seed, String gatewayUrl) {
+    return Map.of("CODEX32_GATEWAY_API_URL", gatewayUrl, "CODEX32_CLUSTER_MEMBERS", seed, "CODEX32_NODE_ID", "pi-attic",
+        "CODEX32_NODE_LABELS", "room=attic",
         "CODEX32_NODE_HEARTBEAT_INTERVAL_MS", "500", "CODEX32_EXECUTOR_ALLOWED_COMMANDS", "sh", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS",
         "4000");
   }
@@ -140,11 +150,24 @@ class ClusterIT {
         .filter(p -> {
           try {
             return Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/cwd")).equals(botDir);
-          } catch (java.io.IOException e) {
+          } catch (IOException e) {
             return false;
           }
         })
         .map(ProcessHandle::pid).toList();
+  }
+
+  /** A process's environment as the kernel holds it (we run as the same user). */
+  private static Map<String, String> environment(long pid) throws IOException {
+    Map<String, String> env = new HashMap<>();
+    for (String entry : new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8)
+        .split("\0")) {
+      int eq = entry.indexOf('=');
+      if (eq > 0) {
+        env.put(entry.substring(0, eq), entry.substring(eq + 1));
+      }
+    }
+    return env;
   }
 
   private static boolean alive(long pid) {

@@ -27,7 +27,8 @@ public record ClusterConfig(boolean enabled, List<String> members, String kubern
         throw new ConfigException("cluster.members", "'" + member + "' is not host or host:port");
       }
     }
-    ClusterConfig config = new ClusterConfig(s.flag("cluster.enabled"), members, s.string("cluster.kubernetes_service_dns"), Objects.requireNonNullElse(s.string("cluster.host"), ""),
+    ClusterConfig config = new ClusterConfig(s.flag("cluster.enabled"), members, s.string("cluster.kubernetes_service_dns"),
+        Objects.requireNonNullElse(s.string("cluster.host"), ""),
         s.port("cluster.port"), s.port("cluster.event_bus_port"),
         s.number("cluster.heartbeat_interval_ms", 100, 60_000), s.number("cluster.failure_timeout_ms", 500, 600_000),
         s.string("cluster.tls.cert"), s.string("cluster.tls.key"), s.string("cluster.tls.ca"));

@@ -4,9 +4,17 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
-/** An edge node's effective, validated configuration. */
-public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluster, NodeConfig node, ExecutorConfig executor) {
+/**
+ * An edge node's effective, validated configuration. {@code gatewayApiUrl}/{@code gatewayMqttUrl}:
+ * how this node's bots reach a gateway (handed to them as CODEX32_API_URL / CODEX32_MQTT_URL).
+ */
+public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluster, NodeConfig node, ExecutorConfig executor,
+    String gatewayApiUrl, String gatewayMqttUrl) {
+
+  private static final Pattern API_URL = Pattern.compile("https?://[^\\s]{1,2040}");
+  private static final Pattern MQTT_URL = Pattern.compile("mqtts?://[^\\s]{1,2040}");
 
   public static final String DEFAULTS = "conf/edge-node.json";
 
@@ -17,7 +25,17 @@ public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluste
   public static EdgeNodeConfig from(JsonObject json) {
     Settings s = new Settings(json);
     return new EdgeNodeConfig(HttpConfig.from(s), Path.of(s.requiredString("data_dir")), ClusterConfig.from(s), NodeConfig.from(s),
-        ExecutorConfig.from(s));
+        ExecutorConfig.from(s), url(s, "gateway.api_url", API_URL, "https://gateway:8080"),
+        url(s, "gateway.mqtt_url", MQTT_URL, "mqtts://gateway:8883"));
+  }
+
+  /** What this node's bots get as CODEX32_API_URL / CODEX32_MQTT_URL: the gateway as they reach it. */
+  private static String url(Settings s, String key, Pattern pattern, String example) {
+    String url = s.string(key);
+    if (url != null && !pattern.matcher(url).matches()) {
+      throw new ConfigException(key, "must be a URL like " + example + ", got '" + url + "'");
+    }
+    return url;
   }
 
   public String nodeId() {

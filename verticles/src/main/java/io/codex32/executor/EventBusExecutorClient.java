@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.util.function.Function;
 
 /** Sends executor commands as request/reply on the event bus, local or clustered alike. */
 public final class EventBusExecutorClient implements ExecutorClient {
@@ -17,14 +18,25 @@ public final class EventBusExecutorClient implements ExecutorClient {
   private static final long TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
+  private final String ownNode;
+  private final Function<String, Future<String>> botTokens;
 
-  public EventBusExecutorClient(Vertx vertx) {
+  /**
+   * {@code botTokens} issues the token of a bot launched on another node than {@code ownNode}:
+   * edge nodes cannot sign tokens, so their start commands carry one (keep the event bus on a
+   * private network or TLS).
+   */
+  public EventBusExecutorClient(Vertx vertx, String ownNode, Function<String, Future<String>> botTokens) {
     this.vertx = vertx;
+    this.ownNode = ownNode;
+    this.botTokens = botTokens;
   }
 
   @Override
   public Future<Boolean> send(String nodeId, ExecutorCommand command) {
-    return request(nodeId, command.toJson())
+    Future<ExecutorCommand> ready = command.launches() && !nodeId.equals(ownNode)
+        ? botTokens.apply(command.spec().id()).map(command::withToken) : Future.succeededFuture(command);
+    return ready.compose(c -> request(nodeId, c.toJson()))
         .map(reply -> true)
         .recover(failure -> failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS
             ? Future.succeededFuture(false) : Future.failedFuture(translate(nodeId, failure)));

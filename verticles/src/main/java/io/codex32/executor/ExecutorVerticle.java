@@ -54,6 +54,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private final Function<String, Future<String>> botTokens;
   private final Clock clock;
   private final Map<String, BotLifecycle> bots = new HashMap<>();
+  private final Map<String, String> deliveredTokens = new HashMap<>();
   private long sampleTimer = -1;
   private long watchdogTimer = -1;
   private boolean sampling;
@@ -112,9 +113,9 @@ public final class ExecutorVerticle extends VerticleBase {
     Future<JsonObject> reply;
     try {
       reply = switch (body.getString("action", "")) {
-        case "start" -> start(BotSpec.fromJson(body.getJsonObject("spec")));
+        case "start" -> start(delivered(body));
         case "stop" -> stop(body.getString("bot_id"));
-        case "restart" -> restart(BotSpec.fromJson(body.getJsonObject("spec")));
+        case "restart" -> restart(delivered(body));
         case "remove" -> remove(body.getString("bot_id"));
         case "logs" -> logsOf(body);
         case "metrics" -> metricsOf(body);
@@ -126,6 +127,16 @@ public final class ExecutorVerticle extends VerticleBase {
       reply = Future.failedFuture(e);
     }
     reply.onSuccess(message::reply).onFailure(failure -> fail(message, failure));
+  }
+
+  /** The spec of a start or restart, keeping the bot token that came with it (from a gateway, for a node that cannot sign). */
+  private BotSpec delivered(JsonObject command) {
+    BotSpec spec = BotSpec.fromJson(command.getJsonObject("spec"));
+    String token = command.getString("bot_token");
+    if (token != null) {
+      deliveredTokens.put(spec.id(), token);
+    }
+    return spec;
   }
 
   private static void fail(Message<JsonObject> message, Throwable failure) {
@@ -182,6 +193,7 @@ public final class ExecutorVerticle extends VerticleBase {
       logs.unfollow(botId);
       logs.discard(botId);
       history.clear(botId);
+      deliveredTokens.remove(botId);
       vertx.executeBlocking(() -> {
         launcher.cgroups().release(botId);
         return null;
@@ -222,7 +234,8 @@ public final class ExecutorVerticle extends VerticleBase {
     bot.moveTo(BotStatus.STARTING, null);
     BotSpec spec = bot.spec();
     logs.follow(spec.id(), true);
-    return botTokens.apply(spec.id())
+    String delivered = deliveredTokens.get(spec.id());
+    return (delivered != null ? Future.succeededFuture(delivered) : botTokens.apply(spec.id()))
         .compose(token -> vertx.executeBlocking(() -> {
           writeSpec(spec);
           return launcher.launch(spec, token);

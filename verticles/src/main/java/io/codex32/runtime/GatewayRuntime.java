@@ -106,7 +106,8 @@ public final class GatewayRuntime {
     ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
     LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
     LiveBotStates live = new LiveBotStates(clock);
-    EventBusExecutorClient executors = new EventBusExecutorClient(vertx);
+    EventBusExecutorClient executors = new EventBusExecutorClient(vertx, config.nodeId(),
+        botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S));
     BotService bots = new BotService(store, executors, live, clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);

@@ -53,4 +53,18 @@ class EdgeNodeConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("store: unknown configuration key");
   }
+
+  @Test
+  void theGatewayUrlsHandedToBotsMustBeUrls() {
+    EdgeNodeConfig config = EdgeNodeConfig.load(List.of(), Map.of("CODEX32_GATEWAY_API_URL", "https://gw.lan:8080",
+        "CODEX32_GATEWAY_MQTT_URL", "mqtts://gw.lan:8883"));
+    assertThat(config.gatewayApiUrl()).isEqualTo("https://gw.lan:8080");
+    assertThat(config.gatewayMqttUrl()).isEqualTo("mqtts://gw.lan:8883");
+    assertThatThrownBy(() -> EdgeNodeConfig.load(List.of(), Map.of("CODEX32_GATEWAY_API_URL", "gw.lan:8080")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("gateway.api_url");
+    assertThatThrownBy(() -> EdgeNodeConfig.load(List.of(), Map.of("CODEX32_GATEWAY_MQTT_URL", "http://gw.lan")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("gateway.mqtt_url");
+  }
 }
