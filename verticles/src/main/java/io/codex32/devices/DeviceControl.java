@@ -3,16 +3,19 @@ package io.codex32.devices;
 import io.codex32.bus.Addresses;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 
 /**
  * Messages to the gateway instance holding a device's MQTT session, wherever it runs in the
  * cluster: deliver a command, or drop the connection (device deleted, disabled, secret rotated, or
- * the same device connected elsewhere).
+ * the same device connected elsewhere). Also announces command status changes to everyone.
  */
 public final class DeviceControl {
 
   public static final String TYPE_COMMAND = "command";
   public static final String TYPE_DISCONNECT = "disconnect";
+  /** The type of a device event announcing that a command became {@code delivered} or {@code expired}. */
+  public static final String TYPE_COMMAND_STATUS = "command";
 
   private final Vertx vertx;
 
@@ -29,5 +32,12 @@ public final class DeviceControl {
   public void disconnect(String deviceId, String reason, String keep) {
     vertx.eventBus().publish(Addresses.deviceCommands(deviceId),
         new JsonObject().put("type", TYPE_DISCONNECT).put("reason", reason).put("keep", keep));
+  }
+
+  /** A device event on {@code codex32.devices.events}: the command's new status, once it is stored. */
+  public void commandStatus(DeviceCommand command, Instant time) {
+    vertx.eventBus().publish(Addresses.DEVICE_EVENTS, new JsonObject().put("type", TYPE_COMMAND_STATUS)
+        .put("device_id", command.deviceId()).put("command_id", command.id()).put("name", command.name())
+        .put("status", command.status()).put("time", time.toString()));
   }
 }
