@@ -12,6 +12,7 @@ import io.netty.handler.codec.mqtt.MqttProperties.MqttProperty;
 import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -62,6 +63,8 @@ final class DeviceSession {
   private final RecentPacketIds acked = new RecentPacketIds(RECENT_IDS);
   private final Subscriptions subscriptions;
   private final CommandOutbox outbox;
+  /** Completed once the connection is closed and its session stored. */
+  private final Promise<Void> released = Promise.promise();
   private MessageConsumer<JsonObject> control;
   /** Null while the session lasts only as long as the connection. */
   private SessionWriter stored;
@@ -84,9 +87,9 @@ final class DeviceSession {
   }
 
   /**
-   * Listens on the device's bus address first, then takes the session over from any other
-   * connection of the device (on any instance), resumes or starts the stored session, and only
-   * then accepts: a command sent right after CONNACK is not lost.
+   * Takes the session over from the device's previous connection (on any instance) once that one
+   * has stored it, listens on the device's bus address, resumes or starts the stored session, and
+   * only then accepts: a command sent right after CONNACK is not lost.
    */
   void start() {
     endpoint.publishAutoAck(false);
@@ -98,15 +101,22 @@ final class DeviceSession {
     endpoint.disconnectMessageHandler(this::onDisconnect);
     endpoint.exceptionHandler(e -> LOG.debug("device {}: {}", device.id(), e.toString()));
     endpoint.closeHandler(v -> onClose());
-    control = vertx.eventBus().consumer(Addresses.deviceCommands(device.id()), this::onControl);
-    control.completion()
+    services.control().takeOver(device.id(), connectionId)
         .compose(v -> {
+          control = vertx.eventBus().consumer(Addresses.deviceCommands(device.id()), this::onControl);
+          return control.completion();
+        })
+        .compose(v -> {
+          // any other connection of the device still around (two CONNECTs at once) goes too
           services.control().disconnect(device.id(), "session taken over", connectionId);
           return openSession();
         })
         .onSuccess(this::accept)
         .onFailure(e -> {
           LOG.warn("device {}: session could not be opened: {}", device.id(), e.getMessage());
+          if (control != null) {
+            control.unregister();
+          }
           if (!closed) {
             endpoint.reject(ConnectRefusal.UNAVAILABLE.code(endpoint.protocolVersion()));
           }
@@ -134,7 +144,7 @@ final class DeviceSession {
   private void accept(SavedSession resumed) {
     if (closed) {
       // the client left before CONNACK: a session claimed meanwhile starts expiring now
-      endStoredSession();
+      release();
       return;
     }
     boolean present = resumed != null;
@@ -234,6 +244,11 @@ final class DeviceSession {
     } else if (DeviceControl.TYPE_DISCONNECT.equals(body.getString("type")) && !connectionId.equals(body.getString("keep"))) {
       LOG.info("device {} disconnected: {}", device.id(), body.getString("reason"));
       drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION, body.getString("reason"));
+    } else if (DeviceControl.TYPE_TAKEOVER.equals(body.getString("type"))) {
+      if (!closed) {
+        drop(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "a new connection of the device");
+      }
+      released.future().onComplete(done -> message.reply(null));
     }
   }
 
@@ -276,24 +291,32 @@ final class DeviceSession {
   private void onClose() {
     closed = true;
     outbox.close();
-    if (control != null) {
-      control.unregister();
-    }
     boolean lost = !disconnected;
     if (lost && endpoint.will() != null && endpoint.will().isWillFlag()) {
       publishWill();
     }
-    endStoredSession();
+    release();
     publishState("offline", lost ? "connection_lost" : "disconnected");
     LOG.info("device {} {}", device.id(), lost ? "connection lost" : "disconnected");
   }
 
+  /** Stores the session's end, then stops listening: until then a takeover waits (see {@link #onControl}). */
+  private void release() {
+    endStoredSession().onComplete(done -> {
+      released.tryComplete();
+      if (control != null) {
+        control.unregister();
+      }
+    });
+  }
+
   /** From now on the stored session's expiry interval runs (0: it ends now). */
-  private void endStoredSession() {
-    if (stored != null) {
-      expiresAt = services.clock().instant().plusSeconds(expirySeconds);
-      saveSession();
+  private Future<Void> endStoredSession() {
+    if (stored == null) {
+      return Future.succeededFuture();
     }
+    expiresAt = services.clock().instant().plusSeconds(expirySeconds);
+    return saveSession();
   }
 
   /** Stores the session's state if it is kept beyond the connection; else nothing to do. */
