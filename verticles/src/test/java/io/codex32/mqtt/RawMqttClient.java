@@ -2,7 +2,6 @@ package io.codex32.mqtt;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -34,8 +33,8 @@ final class RawMqttClient implements AutoCloseable {
   record Publish(String topic, int packetId, boolean dup, int qos, String payload) {
   }
 
-  /** A CONNACK as read: session present, return/reason code, and the v5 session expiry interval if it carried one. */
-  record Connack(boolean sessionPresent, int code, Long sessionExpiry) {
+  /** A CONNACK as read: session present and the return/reason code. */
+  record Connack(boolean sessionPresent, int code) {
   }
 
   private RawMqttClient(Socket socket, boolean v5) throws IOException {
@@ -76,19 +75,7 @@ final class RawMqttClient implements AutoCloseable {
       throw new IOException("expected CONNACK, got packet type " + connack.type());
     }
     byte[] b = connack.body();
-    Long expiry = null;
-    if (v5 && b.length > 2) {
-      int[] pos = {2};
-      int end = readVarInt(b, pos) + pos[0];
-      while (pos[0] < end) {
-        int id = b[pos[0]++] & 0xff;
-        if (id == 0x11) {
-          expiry = ((long) (b[pos[0]] & 0xff) << 24) | ((b[pos[0] + 1] & 0xff) << 16) | ((b[pos[0] + 2] & 0xff) << 8) | (b[pos[0] + 3] & 0xff);
-        }
-        pos[0] += propertyLength(id, b, pos[0]);
-      }
-    }
-    return new Connack((b[0] & 1) == 1, b[1] & 0xff, expiry);
+    return new Connack((b[0] & 1) == 1, b[1] & 0xff);
   }
 
   /** SUBSCRIBE to one filter at QoS 1; returns the SUBACK's return/reason code. */
@@ -136,7 +123,7 @@ final class RawMqttClient implements AutoCloseable {
     return publishOf(packet);
   }
 
-  Publish publishOf(Packet packet) {
+  private Publish publishOf(Packet packet) {
     byte[] b = packet.body();
     int topicLength = ((b[0] & 0xff) << 8) | (b[1] & 0xff);
     String topic = new String(b, 2, topicLength, StandardCharsets.UTF_8);
@@ -170,19 +157,6 @@ final class RawMqttClient implements AutoCloseable {
     return new Packet(first >> 4, first & 0x0f, body);
   }
 
-  /** Whether the server has closed the connection (reads until end of stream or the read timeout). */
-  boolean closedByServer() {
-    try {
-      while (true) {
-        read();
-      }
-    } catch (EOFException e) {
-      return true;
-    } catch (IOException e) {
-      return !(e instanceof java.net.SocketTimeoutException);
-    }
-  }
-
   @Override
   public void close() throws IOException {
     socket.close();
@@ -195,20 +169,6 @@ final class RawMqttClient implements AutoCloseable {
     packet.writeBytes(body);
     out.write(packet.toByteArray());
     out.flush();
-  }
-
-  private static int propertyLength(int id, byte[] b, int pos) {
-    return switch (id) {
-      case 0x01, 0x17, 0x19, 0x24, 0x25, 0x28, 0x29, 0x2A -> 1;
-      case 0x13, 0x21, 0x22, 0x23 -> 2;
-      case 0x02, 0x11, 0x18, 0x27 -> 4;
-      case 0x26 -> 4 + len(b, pos) + len(b, pos + 2 + len(b, pos));
-      default -> 2 + len(b, pos);
-    };
-  }
-
-  private static int len(byte[] b, int pos) {
-    return ((b[pos] & 0xff) << 8) | (b[pos + 1] & 0xff);
   }
 
   private static int readVarInt(byte[] b, int[] pos) {
