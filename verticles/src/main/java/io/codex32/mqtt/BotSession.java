@@ -1,8 +1,8 @@
 package io.codex32.mqtt;
 
-import io.netty.handler.codec.mqtt.MqttProperties;
 import io.codex32.bus.Addresses;
 import io.codex32.error.Codex32Exception;
+import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
