@@ -31,6 +31,11 @@ public final class Addresses {
     return PREFIX + "bots.logs." + botId;
   }
 
+  /** Control messages for one bot's MQTT connection (close it: the bot was deleted), consumed by whichever gateway instance holds it. */
+  public static String botMqtt(String botId) {
+    return PREFIX + "bots.mqtt." + botId;
+  }
+
   /** Commands and control messages for one device, consumed by whichever gateway instance holds its MQTT session. */
   public static String deviceCommands(String deviceId) {
     return PREFIX + "devices.commands." + deviceId;

@@ -7,10 +7,17 @@ import java.nio.file.Path;
  * The MQTT listener and its limits. {@code instances} 0 means one verticle instance per core.
  * Connection attempts are limited per client IP by a token bucket of {@code connectBurst} tokens
  * refilled at {@code connectRatePerSecond}. {@code tlsCert} and {@code tlsKey} (PEM files, both or
- * neither) turn the listener into MQTT over TLS; null means plain TCP.
+ * neither) turn the listener into MQTT over TLS; null means plain TCP. {@code commandRetryMs} is how
+ * long an MQTT 3.1.1 device has to acknowledge a command before it is re-sent (0: never within a
+ * connection); {@code maxSessionExpirySeconds} caps how long a persistent session outlives its
+ * connection (0: no session outlives its connection).
  */
 public record MqttConfig(String host, int port, int instances, int maxMessageBytes, int receiveMaximum, int connectBurst,
-    int connectRatePerSecond, int maxQueuedCommands, Path tlsCert, Path tlsKey) {
+    int connectRatePerSecond, int maxQueuedCommands, int commandRetryMs, long maxSessionExpirySeconds, Path tlsCert, Path tlsKey) {
+
+  /** A year: sessions are state kept per device, so they must end some time. */
+  static final long SESSION_EXPIRY_LIMIT_S = 31_536_000;
+  static final int MIN_COMMAND_RETRY_MS = 100;
 
   static MqttConfig from(Settings s) {
     String cert = s.string("mqtt.tls.cert");
@@ -28,8 +35,20 @@ public record MqttConfig(String host, int port, int instances, int maxMessageByt
         (int) s.number("mqtt.connect_burst", 1, 100_000),
         (int) s.number("mqtt.connect_rate_per_s", 1, 100_000),
         (int) s.number("mqtt.max_queued_commands", 1, 10_000),
+        commandRetryMs(s),
+        s.number("mqtt.max_session_expiry_s", 0, SESSION_EXPIRY_LIMIT_S),
         cert == null ? null : readablePemFile("mqtt.tls.cert", cert),
         key == null ? null : readablePemFile("mqtt.tls.key", key));
+  }
+
+  /** 0 turns re-sending off; below 100 ms a device could not answer before being flooded with copies. */
+  private static int commandRetryMs(Settings s) {
+    long value = s.number("mqtt.command_retry_ms", 0, 3_600_000);
+    if (value > 0 && value < MIN_COMMAND_RETRY_MS) {
+      throw new ConfigException("mqtt.command_retry_ms", "must be 0 (no re-send) or between " + MIN_COMMAND_RETRY_MS
+          + " and 3600000, got " + value);
+    }
+    return (int) value;
   }
 
   /** Whether the listener speaks TLS. */

@@ -2,6 +2,7 @@ package io.codex32.devices;
 
 import io.codex32.error.Codex32Exception;
 import io.codex32.security.Secrets;
+import io.codex32.store.Document;
 import io.codex32.store.DocumentStore;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -10,12 +11,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Commands for devices on the store's {@code device_commands} collection. A command is stored
  * {@code queued} first (so it survives an offline device and a gateway restart), then offered to
  * the gateway instance holding the device's session; that instance marks it {@code delivered} on
- * the device's PUBACK. Expiry is evaluated when a command is read or about to be delivered.
+ * the device's PUBACK. A command past its TTL is {@code expired}: never sent, shown so on every
+ * read, and written down by {@link #expireDue} (run periodically by {@link CommandExpiryVerticle}).
+ * Both changes are announced as device events ({@link DeviceControl#commandStatus}).
  */
 public final class DeviceCommands {
 
@@ -27,6 +31,11 @@ public final class DeviceCommands {
   private final DeviceControl control;
   private final Clock clock;
   private final int maxQueued;
+  /**
+   * Epoch millis before which no queued command this process knows of expires: lowered by every
+   * send, recomputed by every sweep, so a sweep that cannot find anything does not list the collection.
+   */
+  private final AtomicLong earliestExpiry = new AtomicLong(Long.MIN_VALUE);
 
   public DeviceCommands(DocumentStore store, DeviceService devices, DeviceControl control, Clock clock, int maxQueued) {
     this.store = store;
@@ -51,7 +60,10 @@ public final class DeviceCommands {
           return pruneFinished(existing, now).compose(v -> store.insert(COLLECTION, command.id(), command.toJson()))
               .map(DeviceCommand::fromDocument);
         })
-        .onSuccess(control::deliver);
+        .onSuccess(command -> {
+          earliestExpiry.accumulateAndGet(command.expiresAt().toEpochMilli(), Math::min);
+          control.deliver(command);
+        });
   }
 
   /** The device's commands, oldest first. */
@@ -72,10 +84,43 @@ public final class DeviceCommands {
         : Future.succeededFuture(DeviceCommand.fromDocument(doc)));
   }
 
+  /**
+   * The device acknowledged the command. Also after its expiry was written: it did arrive, and
+   * the status says what happened.
+   */
   public Future<Void> markDelivered(String commandId) {
-    return store.get(COLLECTION, commandId).compose(doc -> doc == null ? Future.succeededFuture()
+    Instant now = clock.instant();
+    return store.get(COLLECTION, commandId).compose(doc -> doc == null || DeviceCommand.DELIVERED.equals(doc.body().getString("status"))
+        ? Future.succeededFuture()
         : store.update(COLLECTION, commandId, doc.body().copy().put("status", DeviceCommand.DELIVERED)
-            .put("delivered_at", clock.instant().toString()), -1).mapEmpty());
+            .put("delivered_at", now.toString()), -1)
+            .onSuccess(updated -> control.commandStatus(DeviceCommand.fromDocument(updated), now)).mapEmpty());
+  }
+
+  /** Whether a queued command may have passed its expiry since the last {@link #expireDue}. */
+  public boolean expiryDue() {
+    return clock.millis() >= earliestExpiry.get();
+  }
+
+  /**
+   * Writes {@code expired} on at most {@code limit} queued commands past their TTL, earliest first,
+   * and announces each. A command delivered meanwhile keeps {@code delivered} (the write is
+   * conditional on the revision read). Completes with the number expired.
+   */
+  public Future<Integer> expireDue(int limit) {
+    Instant now = clock.instant();
+    long noted = earliestExpiry.getAndSet(Long.MAX_VALUE);
+    return store.list(COLLECTION).compose(docs -> {
+      List<Document> queued = docs.stream().filter(d -> DeviceCommand.QUEUED.equals(d.body().getString("status")))
+          .sorted(Comparator.comparing(DeviceCommands::expiresAt)).toList();
+      List<Document> due = queued.stream().filter(d -> !now.isBefore(expiresAt(d))).limit(limit).toList();
+      // what is left over (beyond the limit, or not due yet) sets the next sweep's time
+      long next = queued.size() > due.size() ? expiresAt(queued.get(due.size())).toEpochMilli() : Long.MAX_VALUE;
+      earliestExpiry.accumulateAndGet(next, Math::min);
+      // each write fails alone (a 409 means it was delivered meanwhile): expire() turns failures into false
+      return Future.all(due.stream().map(doc -> expire(doc, now)).toList())
+          .map(all -> (int) all.<Boolean>list().stream().filter(Boolean::booleanValue).count());
+    }).onFailure(e -> earliestExpiry.accumulateAndGet(noted, Math::min));
   }
 
   /** Removes every command of a deleted device. */
@@ -90,6 +135,19 @@ public final class DeviceCommands {
 
   public JsonObject view(DeviceCommand command) {
     return command.view(clock.instant());
+  }
+
+  private Future<Boolean> expire(Document doc, Instant now) {
+    return store.update(COLLECTION, doc.id(), doc.body().copy().put("status", DeviceCommand.EXPIRED), doc.revision())
+        .map(updated -> {
+          control.commandStatus(DeviceCommand.fromDocument(updated), now);
+          return true;
+        })
+        .otherwise(false);
+  }
+
+  private static Instant expiresAt(Document doc) {
+    return Instant.parse(doc.body().getString("expires_at"));
   }
 
   /** Keeps the collection bounded: finished commands beyond the per-device bound are dropped, oldest first. */

@@ -1,18 +1,27 @@
 package io.codex32.devices;
 
 import io.codex32.bus.Addresses;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 
 /**
  * Messages to the gateway instance holding a device's MQTT session, wherever it runs in the
  * cluster: deliver a command, or drop the connection (device deleted, disabled, secret rotated, or
- * the same device connected elsewhere).
+ * the same device connected elsewhere). Also announces command status changes to everyone.
  */
 public final class DeviceControl {
 
   public static final String TYPE_COMMAND = "command";
   public static final String TYPE_DISCONNECT = "disconnect";
+  /** A request: close your connection and answer once its session is stored. */
+  public static final String TYPE_TAKEOVER = "takeover";
+  /** How long a new connection waits for the old one to store its session (a gateway that died never answers). */
+  static final long TAKEOVER_WAIT_MS = 3000;
+  /** The type of a device event announcing that a command became {@code delivered} or {@code expired}. */
+  public static final String TYPE_COMMAND_STATUS = "command";
 
   private final Vertx vertx;
 
@@ -25,9 +34,26 @@ public final class DeviceControl {
         new JsonObject().put("type", TYPE_COMMAND).put("command", command.toJson()));
   }
 
+  /**
+   * Asks the connection that holds the device's session, on any instance, to close and to answer
+   * once the session's last state is stored, so the new connection reads that state and not an
+   * older one. Completes then, at once when no connection holds it, or after {@link #TAKEOVER_WAIT_MS}.
+   */
+  public Future<Void> takeOver(String deviceId, String connectionId) {
+    return vertx.eventBus().request(Addresses.deviceCommands(deviceId), new JsonObject().put("type", TYPE_TAKEOVER).put("by", connectionId),
+        new DeliveryOptions().setSendTimeout(TAKEOVER_WAIT_MS)).<Void>mapEmpty().otherwiseEmpty();
+  }
+
   /** Disconnects every session of the device except the connection {@code keep} (null: all). */
   public void disconnect(String deviceId, String reason, String keep) {
     vertx.eventBus().publish(Addresses.deviceCommands(deviceId),
         new JsonObject().put("type", TYPE_DISCONNECT).put("reason", reason).put("keep", keep));
+  }
+
+  /** A device event on {@code codex32.devices.events}: the command's new status, once it is stored. */
+  public void commandStatus(DeviceCommand command, Instant time) {
+    vertx.eventBus().publish(Addresses.DEVICE_EVENTS, new JsonObject().put("type", TYPE_COMMAND_STATUS)
+        .put("device_id", command.deviceId()).put("command_id", command.id()).put("name", command.name())
+        .put("status", command.status()).put("time", time.toString()));
   }
 }

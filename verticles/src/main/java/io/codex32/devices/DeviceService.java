@@ -76,7 +76,7 @@ public final class DeviceService {
     });
   }
 
-  /** Removes the device and disconnects it; 404 when absent. */
+  /** Removes the device and its persistent MQTT session, and disconnects it; 404 when absent. */
   public Future<Void> delete(String id) {
     return store.delete(COLLECTION, id).compose(deleted -> {
       if (!deleted) {
@@ -84,7 +84,8 @@ public final class DeviceService {
       }
       control.disconnect(id, "device deleted", null);
       live.forget(id);
-      return Future.succeededFuture();
+      // a device created later under the same id must not inherit the session
+      return store.delete(DeviceSessions.COLLECTION, id).mapEmpty();
     });
   }
 

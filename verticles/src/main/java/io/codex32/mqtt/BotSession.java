@@ -1,8 +1,13 @@
 package io.codex32.mqtt;
 
+import io.codex32.bus.Addresses;
+import io.codex32.error.Codex32Exception;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +22,7 @@ import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * One bot connected with its CODEX32_BOT_TOKEN. Its ACL is two topics: it may publish
  * {@code bots/<id>/heartbeat} (payload: {@code {"status": ..., "metrics": {...}}}, plain text as
  * status, or nothing) and {@code bots/<id>/metrics} (payload: a metrics object), each the same as a
- * REST heartbeat. It may subscribe to nothing. Lives on its verticle's event loop.
+ * REST heartbeat. It may subscribe to nothing. The connection is closed when the bot is deleted
+ * ({@link BotControl}). Lives on its verticle's event loop.
  */
 final class BotSession {
 
@@ -32,12 +39,16 @@ final class BotSession {
   static final String METRICS = "metrics";
   private static final Logger LOG = LoggerFactory.getLogger(BotSession.class);
 
+  private final Vertx vertx;
   private final MqttEndpoint endpoint;
   private final String botId;
   private final MqttServices services;
   private final boolean v5;
+  private MessageConsumer<JsonObject> control;
+  private boolean closed;
 
-  BotSession(MqttEndpoint endpoint, String botId, MqttServices services) {
+  BotSession(Vertx vertx, MqttEndpoint endpoint, String botId, MqttServices services) {
+    this.vertx = vertx;
     this.endpoint = endpoint;
     this.botId = botId;
     this.services = services;
@@ -54,7 +65,11 @@ final class BotSession {
     return HEARTBEAT.equals(rest) || METRICS.equals(rest) ? rest : null;
   }
 
-  void start() {
+  /**
+   * {@code stillValid}: the token check again, made once the deletion listener is registered, so
+   * that a bot deleted between the CONNECT's check and then is refused too.
+   */
+  void start(Supplier<Future<?>> stillValid) {
     endpoint.publishAutoAck(false);
     endpoint.subscriptionAutoAck(false);
     endpoint.publishHandler(this::onPublish);
@@ -68,13 +83,38 @@ final class BotSession {
       }
     });
     endpoint.exceptionHandler(e -> LOG.debug("bot {}: {}", botId, e.toString()));
-    endpoint.closeHandler(v -> LOG.info("bot {} left MQTT", botId));
+    endpoint.closeHandler(v -> onClose());
+    // listening before CONNACK: a deletion from then on closes the connection
+    control = vertx.eventBus().consumer(Addresses.botMqtt(botId), m -> drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION,
+        m.body().getString("reason")));
+    control.completion()
+        .recover(e -> Future.failedFuture(Codex32Exception.unavailable("bus_unavailable", "deletion listener not registered", e)))
+        .compose(v -> stillValid.get())
+        .onSuccess(v -> accept())
+        .onFailure(e -> {
+          LOG.info("MQTT CONNECT of bot {} refused: {}", botId, e.getMessage());
+          if (!closed) {
+            endpoint.reject(ConnectRefusal.of(e).code(endpoint.protocolVersion()));
+          }
+        });
+  }
+
+  private void accept() {
+    if (closed) {
+      return;
+    }
     if (v5) {
       endpoint.accept(false, ServerLimits.connack(services.config()));
     } else {
       endpoint.accept(false);
     }
     LOG.info("bot {} connected over MQTT {}", botId, endpoint.protocolVersion());
+  }
+
+  private void onClose() {
+    closed = true;
+    control.unregister();
+    LOG.info("bot {} left MQTT", botId);
   }
 
   private void onPublish(MqttPublishMessage message) {

@@ -5,10 +5,14 @@ import io.codex32.devices.Device;
 import io.codex32.devices.DeviceCommand;
 import io.codex32.devices.DeviceControl;
 import io.codex32.devices.DeviceTopics;
+import io.codex32.devices.SavedSession;
 import io.codex32.security.Secrets;
 import io.netty.handler.codec.mqtt.MqttProperties;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttProperty;
+import io.netty.handler.codec.mqtt.MqttProperties.MqttPropertyType;
 import io.netty.handler.codec.mqtt.MqttQoS;
-
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
@@ -17,32 +21,37 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttEndpoint;
-import io.vertx.mqtt.MqttTopicSubscription;
+import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.MqttPublishMessage;
 import io.vertx.mqtt.messages.MqttSubscribeMessage;
+import io.vertx.mqtt.messages.MqttUnsubscribeMessage;
 import io.vertx.mqtt.messages.codes.MqttDisconnectReasonCode;
 import io.vertx.mqtt.messages.codes.MqttPubAckReasonCode;
-import io.vertx.mqtt.messages.codes.MqttSubAckReasonCode;
 import io.vertx.mqtt.messages.codes.MqttUnsubAckReasonCode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One authenticated device connection, living on its verticle's event loop (no locks). Inbound:
  * ACL, then the bus, then PUBACK. Outbound: commands from the device's bus address, published QoS 1
- * on topics the device subscribed to, marked delivered on PUBACK.
+ * on topics the device subscribed to ({@link CommandOutbox}), marked delivered on PUBACK.
+ *
+ * <p>Session: a persistent one ({@link SessionTerms}) is stored ({@link SessionWriter}) with its
+ * subscriptions and unacknowledged packet ids, SUBACK only once stored; on resume the CONNACK says
+ * session present, the subscriptions apply without a new SUBSCRIBE and the queued commands go out
+ * at once. On disconnect it is kept for its expiry interval. Commands queued while the device was
+ * away reach persistent sessions only: a clean one gets what is sent while it is connected.
  */
 final class DeviceSession {
 
   private static final Logger LOG = LoggerFactory.getLogger(DeviceSession.class);
   private static final int RECENT_IDS = 256;
+  /** Outbound window towards an MQTT 5 client that allows more: plenty for commands, and it keeps packet ids free. */
+  private static final int MAX_WINDOW = 1024;
 
   private final Vertx vertx;
   private final MqttEndpoint endpoint;
@@ -50,12 +59,19 @@ final class DeviceSession {
   private final MqttServices services;
   private final String connectionId = Secrets.randomHex(8);
   private final boolean v5;
+  private final SessionTerms terms;
   private final RecentPacketIds acked = new RecentPacketIds(RECENT_IDS);
-  private final Map<Integer, String> inflight = new HashMap<>();
-  private final Set<String> offered = new HashSet<>();
-  private final List<String> filters = new ArrayList<>();
+  private final Subscriptions subscriptions;
+  private final CommandOutbox outbox;
+  /** Completed once the connection is closed and its session stored. */
+  private final Promise<Void> released = Promise.promise();
   private MessageConsumer<JsonObject> control;
+  /** Null while the session lasts only as long as the connection. */
+  private SessionWriter stored;
+  private long expirySeconds;
+  private Instant expiresAt;
   private boolean disconnected;
+  private boolean closed;
 
   DeviceSession(Vertx vertx, MqttEndpoint endpoint, Device device, MqttServices services) {
     this.vertx = vertx;
@@ -63,43 +79,89 @@ final class DeviceSession {
     this.device = device;
     this.services = services;
     this.v5 = endpoint.protocolVersion() >= ConnectRefusal.MQTT_5;
+    this.terms = SessionTerms.of(endpoint, services.config());
+    this.expirySeconds = terms.expirySeconds();
+    this.subscriptions = new Subscriptions(device.id(), v5);
+    this.outbox = new CommandOutbox(vertx, endpoint, services.clock(), window(),
+        v5 ? 0 : services.config().commandRetryMs(), this::saveSession);
   }
 
   /**
-   * Listens on the device's bus address first, then accepts: a command sent right after CONNACK is
-   * not lost. Any other session of the same device, on any instance, is told to go (session takeover).
+   * Takes the session over from the device's previous connection (on any instance) once that one
+   * has stored it, listens on the device's bus address, resumes or starts the stored session, and
+   * only then accepts: a command sent right after CONNACK is not lost.
    */
   void start() {
     endpoint.publishAutoAck(false);
     endpoint.subscriptionAutoAck(false);
     endpoint.publishHandler(this::onPublish);
     endpoint.subscribeHandler(this::onSubscribe);
-    endpoint.unsubscribeHandler(m -> {
-      filters.removeAll(m.topics());
-      if (v5) {
-        endpoint.unsubscribeAcknowledge(m.messageId(), m.topics().stream().map(t -> MqttUnsubAckReasonCode.SUCCESS).toList(),
-            MqttProperties.NO_PROPERTIES);
-      } else {
-        endpoint.unsubscribeAcknowledge(m.messageId());
-      }
-    });
+    endpoint.unsubscribeHandler(this::onUnsubscribe);
     endpoint.publishAcknowledgeHandler(this::onPuback);
-    endpoint.disconnectHandler(v -> disconnected = true);
+    endpoint.disconnectMessageHandler(this::onDisconnect);
     endpoint.exceptionHandler(e -> LOG.debug("device {}: {}", device.id(), e.toString()));
     endpoint.closeHandler(v -> onClose());
-    control = vertx.eventBus().consumer(Addresses.deviceCommands(device.id()), this::onControl);
-    control.completion()
-        .onSuccess(v -> {
-          services.control().disconnect(device.id(), "session taken over", connectionId);
-          if (v5) {
-            endpoint.accept(false, ServerLimits.connack(services.config()));
-          } else {
-            endpoint.accept(false);
-          }
-          publishState("online", null);
-          LOG.info("device {} connected (MQTT {}, clean session {})", device.id(), endpoint.protocolVersion(), endpoint.isCleanSession());
+    services.control().takeOver(device.id(), connectionId)
+        .compose(v -> {
+          control = vertx.eventBus().consumer(Addresses.deviceCommands(device.id()), this::onControl);
+          return control.completion();
         })
-        .onFailure(e -> endpoint.reject(ConnectRefusal.UNAVAILABLE.code(endpoint.protocolVersion())));
+        .compose(v -> {
+          // any other connection of the device still around (two CONNECTs at once) goes too
+          services.control().disconnect(device.id(), "session taken over", connectionId);
+          return openSession();
+        })
+        .onSuccess(this::accept)
+        .onFailure(e -> {
+          LOG.warn("device {}: session could not be opened: {}", device.id(), e.getMessage());
+          if (control != null) {
+            control.unregister();
+          }
+          if (!closed) {
+            endpoint.reject(ConnectRefusal.UNAVAILABLE.code(endpoint.protocolVersion()));
+          }
+        });
+  }
+
+  /** The stored session this connection resumes (null: none), after claiming it if it is to be kept. */
+  private Future<SavedSession> openSession() {
+    Future<SavedSession> previous = terms.cleanStart()
+        ? services.sessions().discard(device.id()).map(v -> null)
+        : services.sessions().find(device.id());
+    return previous.compose(found -> {
+      if (found == null && expirySeconds == 0) {
+        return Future.succeededFuture(null);
+      }
+      SavedSession claim = new SavedSession(device.id(), connectionId, expirySeconds, null,
+          found == null ? Map.of() : found.subscriptions(), found == null ? Map.of() : found.inflight(), 0);
+      return services.sessions().claim(claim).map(claimed -> {
+        stored = new SessionWriter(services.sessions(), claimed, this::snapshot);
+        return found;
+      });
+    });
+  }
+
+  private void accept(SavedSession resumed) {
+    if (closed) {
+      // the client left before CONNACK: a session claimed meanwhile starts expiring now
+      release();
+      return;
+    }
+    boolean present = resumed != null;
+    if (present) {
+      subscriptions.restore(resumed.subscriptions());
+    }
+    if (v5) {
+      endpoint.accept(present, terms.connack(services.config()));
+    } else {
+      endpoint.accept(present);
+    }
+    publishState("online", null);
+    LOG.info("device {} connected (MQTT {}, clean {}, session expiry {} s, session present {})", device.id(),
+        endpoint.protocolVersion(), terms.cleanStart(), expirySeconds, present);
+    if (present) {
+      deliverQueued(resumed.inflight());
+    }
   }
 
   private void onPublish(MqttPublishMessage message) {
@@ -146,75 +208,134 @@ final class DeviceSession {
     }
   }
 
+  /** SUBACK once a persistent session has stored the new subscriptions; then what waited for them goes out. */
   private void onSubscribe(MqttSubscribeMessage message) {
-    List<MqttQoS> v3Codes = new ArrayList<>();
-    List<MqttSubAckReasonCode> v5Codes = new ArrayList<>();
-    for (MqttTopicSubscription sub : message.topicSubscriptions()) {
-      String filter = sub.topicName();
-      if (DeviceTopics.maySubscribe(device.id(), filter)) {
-        MqttQoS granted = sub.qualityOfService() == MqttQoS.AT_MOST_ONCE ? MqttQoS.AT_MOST_ONCE : MqttQoS.AT_LEAST_ONCE;
-        filters.add(filter);
-        v3Codes.add(granted);
-        v5Codes.add(granted == MqttQoS.AT_MOST_ONCE ? MqttSubAckReasonCode.GRANTED_QOS0 : MqttSubAckReasonCode.GRANTED_QOS1);
+    Subscriptions.Change change = subscriptions.subscribe(message.topicSubscriptions());
+    saveSession()
+        .onSuccess(v -> {
+          change.acknowledge(endpoint, message.messageId());
+          if (stored != null && change.grantedAny()) {
+            deliverQueued(Map.of());
+          }
+        })
+        .onFailure(e -> {
+          subscriptions.undo(change);
+          change.refuse(endpoint, message.messageId());
+        });
+  }
+
+  private void onUnsubscribe(MqttUnsubscribeMessage message) {
+    List<Boolean> existed = subscriptions.unsubscribe(message.topics());
+    saveSession().onComplete(saved -> {
+      if (v5) {
+        List<MqttUnsubAckReasonCode> codes = existed.stream().map(e -> saved.failed() ? MqttUnsubAckReasonCode.UNSPECIFIED_ERROR
+            : e ? MqttUnsubAckReasonCode.SUCCESS : MqttUnsubAckReasonCode.NO_SUBSCRIPTION_EXISTED).toList();
+        endpoint.unsubscribeAcknowledge(message.messageId(), codes, MqttProperties.NO_PROPERTIES);
       } else {
-        LOG.warn("ACL: device {} may not subscribe to '{}'", device.id(), filter);
-        v3Codes.add(MqttQoS.FAILURE);
-        v5Codes.add(MqttSubAckReasonCode.NOT_AUTHORIZED);
+        endpoint.unsubscribeAcknowledge(message.messageId());
       }
-    }
-    if (v5) {
-      endpoint.subscribeAcknowledge(message.messageId(), v5Codes, MqttProperties.NO_PROPERTIES);
-    } else {
-      endpoint.subscribeAcknowledge(message.messageId(), v3Codes);
-    }
-    if (!endpoint.isCleanSession() && !filters.isEmpty()) {
-      // a persistent session: what was queued while the device was away goes out now
-      services.commands().pending(device.id()).onSuccess(list -> list.forEach(this::deliver));
-    }
+    });
   }
 
   private void onControl(Message<JsonObject> message) {
     JsonObject body = message.body();
     if (DeviceControl.TYPE_COMMAND.equals(body.getString("type"))) {
-      deliver(DeviceCommand.fromMessage(body.getJsonObject("command")));
+      deliver(DeviceCommand.fromMessage(body.getJsonObject("command")), null);
     } else if (DeviceControl.TYPE_DISCONNECT.equals(body.getString("type")) && !connectionId.equals(body.getString("keep"))) {
       LOG.info("device {} disconnected: {}", device.id(), body.getString("reason"));
       drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION, body.getString("reason"));
+    } else if (DeviceControl.TYPE_TAKEOVER.equals(body.getString("type"))) {
+      if (!closed) {
+        drop(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "a new connection of the device");
+      }
+      released.future().onComplete(done -> message.reply(null));
     }
   }
 
-  /** QoS 1 to a subscribed topic, once per connection; the command stays queued until the PUBACK. */
-  private void deliver(DeviceCommand command) {
-    if (!endpoint.isConnected() || !command.pendingAt(services.clock().instant()) || offered.contains(command.id())
-        || filters.stream().noneMatch(f -> TopicFilters.matches(f, command.topic()))) {
-      return;
+  /** The device's queued commands, oldest first; those sent by an earlier connection under {@code earlierIds} go again under them. */
+  private void deliverQueued(Map<String, Integer> earlierIds) {
+    services.commands().pending(device.id())
+        .onSuccess(list -> list.forEach(command -> deliver(command, earlierIds.get(command.id()))))
+        .onFailure(e -> LOG.warn("device {}: queued commands not read: {}", device.id(), e.getMessage()));
+  }
+
+  /** A pending command to a subscribed topic, unless it is already under way on this connection. */
+  private void deliver(DeviceCommand command, Integer earlierPacketId) {
+    if (endpoint.isConnected() && !closed && command.pendingAt(services.clock().instant()) && subscriptions.matches(command.topic())) {
+      outbox.offer(command, earlierPacketId);
     }
-    offered.add(command.id());
-    Object payload = command.payload();
-    Buffer bytes = payload instanceof String text ? Buffer.buffer(text) : Buffer.buffer(Json.encode(payload));
-    endpoint.publish(command.topic(), bytes, MqttQoS.AT_LEAST_ONCE, false, false)
-        .onSuccess(packetId -> inflight.put(packetId, command.id()))
-        .onFailure(e -> offered.remove(command.id()));
   }
 
   private void onPuback(Integer packetId) {
-    String commandId = inflight.remove(packetId);
-    if (commandId != null) {
-      services.commands().markDelivered(commandId)
-          .onFailure(e -> LOG.warn("could not mark command {} delivered: {}", commandId, e.getMessage()));
+    DeviceCommand command = outbox.acknowledged(packetId);
+    if (command != null) {
+      services.commands().markDelivered(command.id())
+          .onFailure(e -> LOG.warn("could not mark command {} delivered: {}", command.id(), e.getMessage()));
     }
   }
 
-  private void onClose() {
-    if (control != null) {
-      control.unregister();
+  /** MQTT 5 DISCONNECT may change the session expiry interval, but not from 0 to more (3.14.2.2.2). */
+  private void onDisconnect(MqttDisconnectMessage message) {
+    disconnected = true;
+    Long asked = v5 ? SessionTerms.expiryOf(message.properties()) : null;
+    if (asked == null) {
+      return;
     }
+    if (terms.expirySeconds() == 0 && asked > 0) {
+      LOG.info("device {}: DISCONNECT may not raise a session expiry interval of 0; the session ends", device.id());
+      return;
+    }
+    expirySeconds = Math.min(asked, services.config().maxSessionExpirySeconds());
+  }
+
+  private void onClose() {
+    closed = true;
+    outbox.close();
     boolean lost = !disconnected;
     if (lost && endpoint.will() != null && endpoint.will().isWillFlag()) {
       publishWill();
     }
+    release();
     publishState("offline", lost ? "connection_lost" : "disconnected");
     LOG.info("device {} {}", device.id(), lost ? "connection lost" : "disconnected");
+  }
+
+  /** Stores the session's end, then stops listening: until then a takeover waits (see {@link #onControl}). */
+  private void release() {
+    endStoredSession().onComplete(done -> {
+      released.tryComplete();
+      if (control != null) {
+        control.unregister();
+      }
+    });
+  }
+
+  /** From now on the stored session's expiry interval runs (0: it ends now). */
+  private Future<Void> endStoredSession() {
+    if (stored == null) {
+      return Future.succeededFuture();
+    }
+    expiresAt = services.clock().instant().plusSeconds(expirySeconds);
+    return saveSession();
+  }
+
+  /** Stores the session's state if it is kept beyond the connection; else nothing to do. */
+  private Future<Void> saveSession() {
+    return stored == null ? Future.succeededFuture() : stored.save();
+  }
+
+  private SavedSession snapshot() {
+    return new SavedSession(device.id(), connectionId, expirySeconds, expiresAt, subscriptions.granted(), outbox.unacknowledged(), 0);
+  }
+
+  /** An MQTT 5 client's receive maximum (65535 when absent), within {@link #MAX_WINDOW}; for 3.1.1 our own limit. */
+  private int window() {
+    if (!v5) {
+      return services.config().receiveMaximum();
+    }
+    MqttProperties connect = endpoint.connectProperties();
+    MqttProperty<?> max = connect == null ? null : connect.getProperty(MqttPropertyType.RECEIVE_MAXIMUM.value());
+    return Math.min(max != null && max.value() instanceof Integer n && n > 0 ? n : 65535, MAX_WINDOW);
   }
 
   /** The will goes where the device's own PUBLISH to that topic would go (checked at CONNECT). */

@@ -93,7 +93,7 @@ public final class MqttIngressVerticle extends VerticleBase {
           }
           return Future.succeededFuture(principal.botId());
         })
-        .onSuccess(botId -> new BotSession(endpoint, botId, services).start())
+        .onSuccess(botId -> new BotSession(vertx, endpoint, botId, services).start(() -> services.auth().authenticateBot(password)))
         .onFailure(e -> refuse(endpoint, ConnectRefusal.of(e), "bot " + username + ": " + e.getMessage()));
   }
 

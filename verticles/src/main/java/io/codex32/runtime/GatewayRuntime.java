@@ -3,10 +3,12 @@ package io.codex32.runtime;
 import io.codex32.audit.AuditLog;
 import io.codex32.config.AuthConfig;
 import io.codex32.config.GatewayConfig;
+import io.codex32.devices.CommandExpiryVerticle;
 import io.codex32.devices.DeviceCommands;
 import io.codex32.devices.DeviceControl;
 import io.codex32.devices.DeviceEventsListener;
 import io.codex32.devices.DeviceService;
+import io.codex32.devices.DeviceSessions;
 import io.codex32.devices.LiveDeviceStates;
 import io.codex32.executor.EventBusExecutorClient;
 import io.codex32.executor.ExecutorSettings;
@@ -17,6 +19,7 @@ import io.codex32.health.StoreHealthCheck;
 import io.codex32.http.ApiServices;
 import io.codex32.http.HttpApiVerticle;
 import io.codex32.live.LiveBotStates;
+import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttIngressVerticle;
 import io.codex32.mqtt.MqttServices;
 import io.codex32.nodes.NodeHeartbeatVerticle;
@@ -118,7 +121,9 @@ public final class GatewayRuntime {
     NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter());
     Leadership leadership = new Leadership(vertx);
     long driftTimer = new NodeAvailability(vertx, bots, executors, config.nodeId(), leadership, nodes).start(DRIFT_INTERVAL_MS);
-    MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock, authService, self);
+    MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,
+        authService, self);
+    bots.onDeleted(new BotControl(vertx)::botDeleted);
     ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
         commands, self, HealthChecks.of(new StoreHealthCheck(store)), nodes, leadership);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
@@ -130,6 +135,7 @@ public final class GatewayRuntime {
             .compose(listening -> deployHttp(vertx, services, config))
             // MQTT before the executor: bots get CODEX32_MQTT_URL, so its port must be known when they start
             .compose(httpPort -> deployMqtt(vertx, mqtt).map(mqttPort -> new Ports(httpPort, mqttPort)))
+            .compose(bound -> vertx.deployVerticle(new CommandExpiryVerticle(commands)).map(bound))
             .compose(bound -> deployExecutor(vertx, config, bound, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
                 .compose(v -> NodeHeartbeatVerticle.deploy(vertx, config.node(), clock))
                 .compose(v -> bots.reconcile(config.nodeId()))

@@ -19,6 +19,8 @@ import java.time.Clock;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,6 +39,7 @@ public final class BotService {
   private final ExecutorClient executors;
   private final LiveBotStates live;
   private final Clock clock;
+  private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
   public BotService(DocumentStore store, ExecutorClient executors, LiveBotStates live, Clock clock) {
     this.store = store;
@@ -99,6 +102,11 @@ public final class BotService {
     });
   }
 
+  /** {@code listener} gets the id of every bot deleted from now on, once the deletion is stored. */
+  public void onDeleted(Consumer<String> listener) {
+    deletionListeners.add(listener);
+  }
+
   public Future<Void> delete(String id, boolean force) {
     return get(id).compose(bot -> {
       boolean mayRun = bot.status().mayHaveProcess() || bot.desiredState() == DesiredState.RUNNING;
@@ -107,7 +115,10 @@ public final class BotService {
             + " with desired state " + bot.desiredState().wireName() + "; stop it first or delete with ?force=true"));
       }
       Future<Boolean> removed = mayRun ? tell(bot, Action.REMOVE) : Future.succeededFuture(false);
-      return removed.compose(delivered -> store.delete(COLLECTION, id)).onSuccess(deleted -> live.forget(id)).mapEmpty();
+      return removed.compose(delivered -> store.delete(COLLECTION, id)).onSuccess(deleted -> {
+        live.forget(id);
+        deletionListeners.forEach(listener -> listener.accept(id));
+      }).mapEmpty();
     });
   }
 

@@ -173,6 +173,20 @@ class GatewayConfigTest {
   }
 
   @Test
+  void mqttSessionSettingsHaveDefaultsAndRefuseNonsense() {
+    GatewayConfig defaults = GatewayConfig.load(List.of(), Map.of());
+    assertThat(defaults.mqtt().commandRetryMs()).isEqualTo(10_000);
+    assertThat(defaults.mqtt().maxSessionExpirySeconds()).isEqualTo(604_800);
+    assertThat(GatewayConfig.load(List.of(), Map.of("CODEX32_MQTT_COMMAND_RETRY_MS", "0")).mqtt().commandRetryMs()).isZero();
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_MQTT_COMMAND_RETRY_MS", "5")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("mqtt.command_retry_ms: must be 0 (no re-send) or between 100 and 3600000, got 5");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_MQTT_MAX_SESSION_EXPIRY_S", "-1")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("mqtt.max_session_expiry_s: must be between 0 and 31536000, got -1");
+  }
+
+  @Test
   void portZeroMeansAnyFreePortAndIsAllowed() {
     GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_HTTP_PORT", "0", "CODEX32_MQTT_PORT", "0",
         "CODEX32_CLUSTER_PORT", "0"));

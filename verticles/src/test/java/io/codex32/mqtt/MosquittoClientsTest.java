@@ -77,10 +77,51 @@ class MosquittoClientsTest {
     }
   }
 
+  @Test
+  void mosquittoSubKeepsItsSubscriptionInAPersistentSessionOverMqtt311() throws Exception {
+    assertSubscriptionIsKept(newDevice(gateway, "mosq-keep3"), List.of("-V", "mqttv311"));
+  }
+
+  @Test
+  void mosquittoSubKeepsItsSubscriptionInAPersistentSessionOverMqtt5() throws Exception {
+    assertSubscriptionIsKept(newDevice(gateway, "mosq-keep5"), List.of("-V", "mqttv5", "-x", "600"));
+  }
+
+  /**
+   * Subscribes in a persistent session and leaves (-E: exit once subscribed); a command is queued;
+   * a second run subscribed to another filter receives it through the kept subscription.
+   */
+  private static void assertSubscriptionIsKept(DeviceCredentials device, List<String> version) throws Exception {
+    String prefix = "devices/" + device.id() + "/commands/";
+    Process first = new ProcessBuilder(withAuth(List.of("mosquitto_sub", "-c", "-q", "1", "-E", "-t", prefix + "#"), device, version))
+        .redirectErrorStream(true).start();
+    assertThat(first.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    assertThat(first.exitValue()).as(output(first)).isZero();
+    Response sent = gateway.send("POST", "/api/v1/devices/" + device.id() + "/commands",
+        new JsonObject().put("name", "open-valve").put("payload", new JsonObject().put("valve", 2)), gateway.adminToken());
+    assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+
+    Process second = new ProcessBuilder(withAuth(List.of("mosquitto_sub", "-c", "-q", "1", "-C", "1", "-W", "30", "-v",
+        "-t", prefix + "none"), device, version)).redirectErrorStream(true).start();
+    try {
+      assertThat(second.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      String out = output(second);
+      assertThat(second.exitValue()).as(out).isZero();
+      assertThat(out.trim()).isEqualTo(prefix + "open-valve {\"valve\":2}");
+    } finally {
+      second.destroy();
+    }
+  }
+
   private static List<String> withAuth(List<String> command, DeviceCredentials device) {
+    return withAuth(command, device, List.of("-V", "mqttv311"));
+  }
+
+  private static List<String> withAuth(List<String> command, DeviceCredentials device, List<String> version) {
     List<String> full = new ArrayList<>(command);
     full.addAll(List.of("-h", "127.0.0.1", "-p", String.valueOf(gateway.mqttPort()), "-i", device.id(), "-u", device.id(),
-        "-P", device.secret(), "-V", "mqttv311"));
+        "-P", device.secret()));
+    full.addAll(version);
     return full;
   }
 

@@ -1,0 +1,23 @@
+package io.codex32.mqtt;
+
+import io.codex32.bus.Addresses;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Closes a bot's MQTT connection on whichever gateway instance holds it. A bot token is checked at
+ * CONNECT only, so deleting the bot must also end the connection it already has.
+ */
+public final class BotControl {
+
+  private final Vertx vertx;
+
+  public BotControl(Vertx vertx) {
+    this.vertx = vertx;
+  }
+
+  /** For {@code BotService.onDeleted}. */
+  public void botDeleted(String botId) {
+    vertx.eventBus().publish(Addresses.botMqtt(botId), new JsonObject().put("type", "disconnect").put("reason", "bot deleted"));
+  }
+}
