@@ -11,7 +11,7 @@ import java.util.Map;
  * The gateway's effective, validated configuration. Built once at start; invalid values throw
  * {@link ConfigException} naming the key.
  */
-public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, String pgUrl, String redisUrl,
+public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, String pgUrl, RedisConfig redis,
     ClusterConfig cluster, String nodeId, String adminPassword, ExecutorConfig executor, AuthConfig auth, WsConfig ws) {
 
   public static final String DEFAULTS = "conf/gateway.json";
@@ -27,9 +27,6 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
     if (store == StoreKind.POSTGRES) {
       throw new ConfigException("store", "'postgres' is not available in this version yet; use 'file'");
     }
-    if (s.string("redis.url") != null) {
-      throw new ConfigException("redis.url", "Redis live state is not available in this version yet; leave it unset");
-    }
     String adminPassword = s.string("admin.password");
     if (adminPassword != null && adminPassword.codePointCount(0, adminPassword.length()) < MIN_ADMIN_PASSWORD) {
       throw new ConfigException("admin.password", "must be at least " + MIN_ADMIN_PASSWORD + " characters");
@@ -43,7 +40,7 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         Path.of(s.requiredString("data_dir")),
         store,
         s.string("pg.url"),
-        s.string("redis.url"),
+        RedisConfig.from(s),
         ClusterConfig.from(s),
         s.slug("node.id"),
         adminPassword,

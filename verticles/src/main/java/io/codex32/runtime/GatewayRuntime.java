@@ -13,10 +13,11 @@ import io.codex32.executor.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
 import io.codex32.http.ApiContract;
 import io.codex32.health.HealthChecks;
+import io.codex32.health.RedisHealthCheck;
 import io.codex32.health.StoreHealthCheck;
 import io.codex32.http.ApiServices;
 import io.codex32.http.HttpApiVerticle;
-import io.codex32.live.LiveBotStates;
+import io.codex32.live.LiveState;
 import io.codex32.mqtt.MqttIngressVerticle;
 import io.codex32.mqtt.MqttServices;
 import io.codex32.security.ApiKeyService;
@@ -58,6 +59,7 @@ public final class GatewayRuntime {
 
   private final Vertx vertx;
   private final DocumentStore store;
+  private final LiveState live;
   private final Ports ports;
   private final String generatedAdminPassword;
   private final long purgeTimer;
@@ -66,9 +68,11 @@ public final class GatewayRuntime {
   private record Ports(int http, int mqtt) {
   }
 
-  private GatewayRuntime(Vertx vertx, DocumentStore store, Ports ports, String generatedAdminPassword, long purgeTimer) {
+  private GatewayRuntime(Vertx vertx, DocumentStore store, LiveState live, Ports ports, String generatedAdminPassword,
+      long purgeTimer) {
     this.vertx = vertx;
     this.store = store;
+    this.live = live;
     this.ports = ports;
     this.generatedAdminPassword = generatedAdminPassword;
     this.purgeTimer = purgeTimer;
@@ -79,7 +83,8 @@ public final class GatewayRuntime {
     return vertx.executeBlocking(() -> Files.createDirectories(config.dataDir()))
         .compose(dir -> FileDocumentStore.open(vertx, config.dataDir()))
         .compose(store -> vertx.executeBlocking(() -> keys(config))
-            .compose(keys -> assemble(vertx, config, store, keys, clock))
+            .compose(keys -> LiveState.open(vertx, config.redis(), clock)
+                .compose(live -> assemble(vertx, config, store, live, keys, clock).onFailure(failure -> live.close())))
             .onFailure(failure -> store.close()));
   }
 
@@ -88,14 +93,14 @@ public final class GatewayRuntime {
     return JwtKeys.loadOrCreate(config.dataDir(), auth.jwtPrivateKey(), auth.jwtPublicKey());
   }
 
-  private static Future<GatewayRuntime> assemble(Vertx vertx, GatewayConfig config, DocumentStore store, JwtKeys keys, Clock clock) {
+  private static Future<GatewayRuntime> assemble(Vertx vertx, GatewayConfig config, DocumentStore store, LiveState live, JwtKeys keys,
+      Clock clock) {
     AuthConfig auth = config.auth();
     UserService users = new UserService(vertx, store, new PasswordHasher(auth.bcryptCost()), clock);
     TokenService tokens = new TokenService(vertx, keys, store, users, clock, auth.accessTokenTtlSeconds(), auth.refreshTokenTtlSeconds());
     ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
-    LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
-    LiveBotStates live = new LiveBotStates(clock);
-    BotService bots = new BotService(store, new EventBusExecutorClient(vertx), live, clock);
+    LoginThrottle throttle = new LoginThrottle(live.loginFailures(), auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
+    BotService bots = new BotService(store, new EventBusExecutorClient(vertx), live.bots(), clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);
     DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
@@ -104,11 +109,11 @@ public final class GatewayRuntime {
     BotSelfService self = new BotSelfService(vertx, bots, clock);
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, clock, authService, self);
     ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self, HealthChecks.of(new StoreHealthCheck(store)));
+        commands, self, healthChecks(store, live));
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
-        .compose(generated -> new BotEventsListener(bots, live).register(vertx)
+        .compose(generated -> new BotEventsListener(bots, live.bots()).register(vertx)
             .compose(listening -> new DeviceEventsListener(liveDevices).register(vertx))
             .compose(listening -> deployHttp(vertx, services, config))
             // MQTT before the executor: bots get CODEX32_MQTT_URL, so its port must be known when they start
@@ -117,8 +122,13 @@ public final class GatewayRuntime {
                 .compose(v -> bots.reconcile(config.nodeId()))
                 .map(bound))
             .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
-            .map(bound -> new GatewayRuntime(vertx, store, bound, generated, purgeTimer)))
+            .map(bound -> new GatewayRuntime(vertx, store, live, bound, generated, purgeTimer)))
         .onFailure(failure -> vertx.cancelTimer(purgeTimer));
+  }
+
+  private static HealthChecks healthChecks(DocumentStore store, LiveState live) {
+    HealthChecks checks = HealthChecks.of(new StoreHealthCheck(store));
+    return live.redis().map(redis -> checks.with(new RedisHealthCheck(redis))).orElse(checks);
   }
 
   /**
@@ -197,10 +207,11 @@ public final class GatewayRuntime {
     return generatedAdminPassword;
   }
 
-  /** Undeploys the verticles, then closes the store (releasing the data directory lock). */
+  /** Undeploys the verticles, then closes the store (releasing the data directory lock) and the live state. */
   public Future<Void> close() {
     vertx.cancelTimer(purgeTimer);
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-        .transform(ignored -> store.close());
+        .transform(ignored -> Future.join(store.close(), live.close()))
+        .mapEmpty();
   }
 }

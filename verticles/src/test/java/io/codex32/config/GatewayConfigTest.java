@@ -34,7 +34,8 @@ class GatewayConfigTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.store()).isEqualTo(StoreKind.FILE);
     assertThat(config.pgUrl()).isNull();
-    assertThat(config.redisUrl()).isNull();
+    assertThat(config.redis()).isEqualTo(new RedisConfig(null, "codex32:"));
+    assertThat(config.redis().enabled()).isFalse();
     assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), 5701));
     assertThat(config.nodeId()).isEqualTo("local");
     assertThat(config.adminPassword()).isNull();
@@ -265,13 +266,38 @@ class GatewayConfigTest {
   }
 
   @Test
+  void redisUrlAndKeyPrefixAreTaken() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "redis://:s3cret@cache.example:6380/2",
+        "CODEX32_REDIS_KEY_PREFIX", "staging:"));
+
+    assertThat(config.redis().enabled()).isTrue();
+    assertThat(config.redis().url()).isEqualTo("redis://:s3cret@cache.example:6380/2");
+    assertThat(config.redis().keyPrefix()).isEqualTo("staging:");
+    assertThat(config.redis().endpoint()).isEqualTo("cache.example:6380");
+    assertThat(GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "rediss://cache.example")).redis().endpoint())
+        .isEqualTo("cache.example:6379");
+  }
+
+  @Test
+  void badRedisSettingsAreNamedWithoutRepeatingThePassword() {
+    for (String url : List.of("http://:s3cret@cache.example:6379", "redis://:s3cret@:6379", "redis://:s3cret@cache.example:6379/zero",
+        "redis://:s3cret@cache.example:99999/0", "redis://:s3cret@cache.example:6379/0?timeout=1", "redis://:s3cret@cache example")) {
+      assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", url)))
+          .as(url)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("redis.url: ")
+          .hasMessageNotContaining("s3cret");
+    }
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_KEY_PREFIX", "has space")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageStartingWith("redis.key_prefix: ");
+  }
+
+  @Test
   void featuresOfLaterReleasesAreRefusedWithTheirKey() {
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_STORE", "postgres")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("store: ");
-    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "redis://localhost:6379/0")))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("redis.url: ");
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_ENABLED", "true")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("cluster.enabled: ");
