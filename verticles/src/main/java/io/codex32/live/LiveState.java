@@ -18,7 +18,7 @@ public final class LiveState {
   private final FailureCounters loginFailures;
   private final RedisLink redis;
 
-  private LiveState(BotLiveState bots, NodeLiveState nodes, FailureCounters loginFailures, RedisLink redis) {
+  LiveState(BotLiveState bots, NodeLiveState nodes, FailureCounters loginFailures, RedisLink redis) {
     this.bots = bots;
     this.nodes = nodes;
     this.loginFailures = loginFailures;

@@ -2,10 +2,14 @@ package io.codex32.live;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Iterator;
 
-/** The newest {@code capacity} history points of one bot, oldest evicted first. Thread-safe. */
+/**
+ * The newest {@code capacity} history points of one bot, oldest evicted first. A point not newer
+ * than the newest kept is ignored (the same sample reported twice, as in Redis). Thread-safe.
+ */
 final class MetricsRing {
 
   private final int capacity;
@@ -17,6 +21,10 @@ final class MetricsRing {
   }
 
   synchronized void add(JsonObject point) {
+    JsonObject newest = points.peekLast();
+    if (newest != null && !Instant.parse(point.getString("time")).isAfter(Instant.parse(newest.getString("time")))) {
+      return;
+    }
     if (points.size() == capacity) {
       points.pollFirst();
     }

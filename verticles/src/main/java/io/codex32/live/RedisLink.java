@@ -1,11 +1,13 @@
 package io.codex32.live;
 
 import io.codex32.config.RedisConfig;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
@@ -21,13 +23,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway's connection to Redis and what it does when Redis is away. While Redis answers,
- * reads and writes go to it, each bounded by {@link #TIMEOUT_MS}. The first failure that is not
+ * reads and writes go to it, each bounded by {@link #TIMEOUT_MS}. Reads use a small pool of
+ * connections; writes go, in the order they were made, through one pipelined connection that
+ * only this link's own event loop touches. The first failure that is not
  * a Redis error reply marks the link down: reads fail at once (callers answer from memory),
  * writes are dropped (callers keep them in memory), and a probe pings Redis with exponential
  * backoff until it answers; then the link is up again and the recovery actions run (writing back
  * what this instance knows). At most {@link #MAX_PENDING_WRITES} writes are in flight at any time;
  * beyond, writes are dropped and counted, so a slow Redis never piles work up in the gateway.
- * Thread-safe: any event loop may use it.
+ * Thread-safe: any thread may use it.
  */
 public final class RedisLink {
 
@@ -41,6 +45,7 @@ public final class RedisLink {
   private static final Logger LOG = LoggerFactory.getLogger(RedisLink.class);
 
   private final Vertx vertx;
+  private final Context context;
   private final Redis client;
   private final String endpoint;
   private final String prefix;
@@ -50,9 +55,12 @@ public final class RedisLink {
   private final AtomicLong droppedWrites = new AtomicLong();
   private final List<Runnable> recoveryActions = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
+  /** The connection writes go through, touched only on {@link #context}; null until needed. */
+  private volatile Future<RedisConnection> writer;
 
   private RedisLink(Vertx vertx, Redis client, String endpoint, String prefix) {
     this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
     this.client = client;
     this.endpoint = endpoint;
     this.prefix = prefix;
@@ -96,6 +104,11 @@ public final class RedisLink {
     return droppedWrites.get();
   }
 
+  /** Writes sent and not yet answered. */
+  int pendingWrites() {
+    return pendingWrites.get();
+  }
+
   /** Runs after each return of Redis (on an event loop); used to write back what Redis may have lost. */
   void onRecovery(Runnable action) {
     recoveryActions.add(action);
@@ -123,9 +136,35 @@ public final class RedisLink {
       droppedWrites.incrementAndGet();
       return;
     }
-    client.batch(requests).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+    context.runOnContext(v -> writer()
+        .compose(connection -> connection.batch(requests).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+            .onFailure(failure -> dropWriter(connection, failure)))
         .onComplete(done -> pendingWrites.decrementAndGet())
-        .onFailure(this::failed);
+        .onFailure(this::failed));
+  }
+
+  /** The write connection, opened on first use and after a failure; on {@link #context} only. */
+  private Future<RedisConnection> writer() {
+    if (writer == null || writer.failed()) {
+      writer = client.connect()
+          .onSuccess(connection -> connection.exceptionHandler(failure -> dropWriter(connection, failure))
+              .endHandler(end -> dropWriter(connection, null)))
+          .onFailure(failure -> writer = null);
+    }
+    return writer;
+  }
+
+  /** Forgets a write connection that failed or closed (an error reply from Redis does not count). */
+  private void dropWriter(RedisConnection connection, Throwable failure) {
+    if (failure instanceof Response) {
+      return;
+    }
+    context.runOnContext(v -> {
+      if (writer != null && writer.succeeded() && writer.result() == connection) {
+        writer = null;
+        connection.close();
+      }
+    });
   }
 
   /** Succeeds when Redis answers a PING now; fails at once with the reason while the link is down. */
@@ -135,7 +174,10 @@ public final class RedisLink {
 
   public Future<Void> close() {
     closed = true;
-    return client.close();
+    Future<RedisConnection> writing = writer;
+    Future<Void> writerClosed = writing == null ? Future.succeededFuture() : writing.transform(done ->
+        done.succeeded() ? done.result().close() : Future.succeededFuture());
+    return writerClosed.transform(done -> client.close());
   }
 
   private void failed(Throwable failure) {
