@@ -1,6 +1,7 @@
 package io.codex32.test;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
@@ -28,10 +29,13 @@ final class JvmWarmUp {
       String body = new JsonObject().put("warm", true).encode();
       int port = vertx.createHttpServer().requestHandler(req -> req.response().end(body)).listen(0, "127.0.0.1")
           .await(30, TimeUnit.SECONDS).actualPort();
-      vertx.createHttpClient().request(HttpMethod.GET, port, "127.0.0.1", "/")
+      // held until the answer is in: Vert.x closes a client that is no longer referenced ("Pool closed")
+      HttpClient client = vertx.createHttpClient();
+      client.request(HttpMethod.GET, port, "127.0.0.1", "/")
           .compose(request -> request.send().compose(response -> response.body()))
           .map(buffer -> buffer.toJsonObject())
           .await(30, TimeUnit.SECONDS);
+      client.close().await(30, TimeUnit.SECONDS);
       vertx.executeBlocking(() -> new JsonObject(body).getBoolean("warm")).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("warm-up failed", e);

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import redis.embedded.RedisServer;
 
 /**
@@ -46,9 +50,14 @@ public final class TestRedis implements AutoCloseable {
 
   /** A server of the caller's own; close it when done. */
   public static TestRedis startNew() {
-    TestRedis redis = new TestRedis(freePort());
+    TestRedis redis = notStarted();
     redis.start();
     return redis;
+  }
+
+  /** A server of the caller's own with its port chosen, not started yet. */
+  public static TestRedis notStarted() {
+    return new TestRedis(freePort());
   }
 
   /** A key prefix no other test class uses, e.g. {@code test:RedisLiveStateTest:3f2a9c1e:}. */
@@ -86,17 +95,51 @@ public final class TestRedis implements AutoCloseable {
     }
   }
 
-  /** The server process, a child of this JVM. */
+  /** The server process, a child of this JVM (Redis rewrites its command line to {@code redis-server... host:port}). */
   public Optional<ProcessHandle> process() {
-    return ProcessHandle.current().children()
-        .filter(child -> child.info().commandLine().map(line -> line.contains("redis-server") && line.contains(" " + port)).orElse(false))
-        .findFirst();
+    return ProcessHandle.current().children().filter(child -> {
+      String line = commandLine(child.pid());
+      return line.contains("redis-server") && line.contains(":" + port + " ");
+    }).findFirst();
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ') + " ";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /** Freezes (SIGSTOP) the server: connections stay open and nothing is answered, as with a hung host. */
+  public void freeze() {
+    signal("-STOP");
+  }
+
+  /** Lets a frozen server go on (SIGCONT). */
+  public void thaw() {
+    signal("-CONT");
   }
 
   @Override
   public void close() {
-    if (this != shared) {
+    if (this != shared && server.isActive()) {
       stop();
+    }
+  }
+
+  private void signal(String signal) {
+    long pid = process().orElseThrow(() -> new IllegalStateException("redis on port " + port + " is not running")).pid();
+    try {
+      Process kill = new ProcessBuilder("kill", signal, Long.toString(pid)).inheritIO().start();
+      if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+        throw new IllegalStateException("kill " + signal + " " + pid + " failed");
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
