@@ -99,7 +99,8 @@ public final class GatewayRuntime {
     UserService users = new UserService(vertx, store, new PasswordHasher(auth.bcryptCost()), clock);
     TokenService tokens = new TokenService(vertx, keys, store, users, clock, auth.accessTokenTtlSeconds(), auth.refreshTokenTtlSeconds());
     ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
-    LoginThrottle throttle = new LoginThrottle(live.loginFailures(), auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
+    LoginThrottle throttle = new LoginThrottle(live.loginFailures(), auth.loginMaxFailures(),
+        Duration.ofSeconds(auth.loginWindowSeconds()));
     BotService bots = new BotService(store, new EventBusExecutorClient(vertx), live.bots(), clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);

@@ -105,7 +105,8 @@ public final class TestRedis implements AutoCloseable {
 
   private static String commandLine(long pid) {
     try {
-      return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8).replace('\0', ' ') + " ";
+      byte[] cmdline = Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline"));
+      return new String(cmdline, StandardCharsets.UTF_8).replace('\0', ' ') + " ";
     } catch (IOException e) {
       return "";
     }
