@@ -20,6 +20,8 @@ final class LiveFields {
       "heartbeat_metrics");
   /** Only meaningful while the bot runs: a status other than running clears them. */
   static final List<String> RUNNING_ONLY = List.of("cpu_load", "memory_usage_mb");
+  /** What a heartbeat record keeps; a heartbeat without {@code status} or {@code metrics} keeps the previous ones. */
+  static final List<String> HEARTBEAT = List.of("time", "status", "metrics");
   /** One point of the metrics history. */
   static final List<String> HISTORY = List.of("time", "cpu_load", "memory_usage_mb", "processes");
 
@@ -43,6 +45,13 @@ final class LiveFields {
   static JsonObject ofSample(JsonObject sample) {
     JsonObject fields = new JsonObject();
     SAMPLE.forEach(field -> fields.put(field, sample.getValue(field)));
+    return fields;
+  }
+
+  /** The fields a heartbeat sets: only those it carries, so that merging keeps the others. */
+  static JsonObject ofHeartbeat(JsonObject heartbeat) {
+    JsonObject fields = new JsonObject();
+    HEARTBEAT.stream().filter(field -> heartbeat.getValue(field) != null).forEach(field -> fields.put(field, heartbeat.getValue(field)));
     return fields;
   }
 

@@ -58,7 +58,7 @@ public final class LocalBotLiveState implements BotLiveState {
 
   @Override
   public void recordHeartbeat(String botId, JsonObject heartbeat) {
-    heartbeats.put(botId, heartbeat.copy());
+    heartbeats.merge(botId, LiveFields.ofHeartbeat(heartbeat), LiveFields::merged);
   }
 
   @Override

@@ -23,7 +23,8 @@ import java.util.Map;
  *   <li>{@code <prefix>bot:<id>:metrics}: stream of samples, at most {@link BotLiveState#METRICS_KEPT}
  *       entries (MAXLEN), entry ids are the sample times, so the same sample reported to several
  *       instances is stored once; kept {@link #HISTORY_TTL} after the last sample;</li>
- *   <li>{@code <prefix>bot:<id>:heartbeat}: the newest heartbeat (JSON), expiring after {@link #HEARTBEAT_TTL}.</li>
+ *   <li>{@code <prefix>bot:<id>:heartbeat}: hash of the newest heartbeat's time and the last status and
+ *       metrics the bot sent (JSON-encoded values), expiring {@link #HEARTBEAT_TTL} after the last one.</li>
  * </ul>
  * Status changes are applied by a script that refuses versions older than the stored one, so
  * instances that see events in different orders agree. Every write is applied to this instance's
@@ -102,8 +103,8 @@ public final class RedisBotLiveState implements BotLiveState {
   @Override
   public void recordHeartbeat(String botId, JsonObject heartbeat) {
     local.recordHeartbeat(botId, heartbeat);
-    redis.write(List.of(Request.cmd(Command.SET).arg(heartbeatKey(botId)).arg(heartbeat.encode())
-        .arg("PX").arg(HEARTBEAT_TTL.toMillis())));
+    redis.write(List.of(RedisValues.withFields(Request.cmd(Command.HSET).arg(heartbeatKey(botId)), LiveFields.ofHeartbeat(heartbeat)),
+        Request.cmd(Command.PEXPIRE).arg(heartbeatKey(botId)).arg(HEARTBEAT_TTL.toMillis())));
   }
 
   @Override
@@ -124,14 +125,14 @@ public final class RedisBotLiveState implements BotLiveState {
     List<Request> requests = new ArrayList<>(ids.size() * 2);
     ids.forEach(id -> {
       requests.add(Request.cmd(Command.HGETALL).arg(stateKey(id)));
-      requests.add(Request.cmd(Command.GET).arg(heartbeatKey(id)));
+      requests.add(Request.cmd(Command.HGETALL).arg(heartbeatKey(id)));
     });
     return redis.read(requests).map(replies -> {
       Map<String, JsonObject> views = new LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
         String id = ids.get(i);
         views.put(id, LiveFields.view(newerState(id, RedisValues.hash(replies.get(2 * i))),
-            newerHeartbeat(id, RedisValues.object(replies.get(2 * i + 1))), local.clock()));
+            newerHeartbeat(id, RedisValues.hash(replies.get(2 * i + 1))), local.clock()));
       }
       return views;
     }).otherwise(failure -> {
@@ -158,8 +159,8 @@ public final class RedisBotLiveState implements BotLiveState {
 
   private JsonObject newerHeartbeat(String botId, JsonObject shared) {
     JsonObject mine = local.heartbeat(botId);
-    if (shared == null || mine == null) {
-      return shared == null ? mine : shared;
+    if (shared.getString("time") == null || mine == null) {
+      return shared.getString("time") == null ? mine : shared;
     }
     return Instant.parse(mine.getString("time")).isAfter(Instant.parse(shared.getString("time"))) ? mine : shared;
   }

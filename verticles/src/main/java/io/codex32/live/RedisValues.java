@@ -38,18 +38,6 @@ final class RedisValues {
     return json;
   }
 
-  /** A JSON text reply (GET); null when absent or not a JSON object. */
-  static JsonObject object(Response reply) {
-    if (reply == null) {
-      return null;
-    }
-    try {
-      return Json.decodeValue(reply.toString()) instanceof JsonObject object ? object : null;
-    } catch (DecodeException e) {
-      return null;
-    }
-  }
-
   /** Field/value pairs of a map reply or of a flat array of alternating fields and values. */
   static Map<String, String> pairs(Response reply) {
     Map<String, String> pairs = new LinkedHashMap<>();

@@ -118,6 +118,15 @@ abstract class LiveStateContract {
     assertThat(view.getString("heartbeat_status")).isEqualTo("warming up");
     assertThat(view.getJsonObject("heartbeat_metrics")).isEqualTo(new JsonObject().put("queue", 3));
 
+    // metrics alone (as on MQTT bots/<id>/metrics): the status sent before stays
+    writer().bots().recordHeartbeat("weather", new JsonObject().put("bot_id", "weather").put("time", now.plusMillis(1500).toString())
+        .put("metrics", new JsonObject().put("queue", 4)));
+    settle();
+    JsonObject metricsOnly = Await.result(reader().bots().view("weather"));
+    assertThat(metricsOnly.getString("last_heartbeat")).isEqualTo(now.plusMillis(1500).toString());
+    assertThat(metricsOnly.getString("heartbeat_status")).isEqualTo("warming up");
+    assertThat(metricsOnly.getJsonObject("heartbeat_metrics")).isEqualTo(new JsonObject().put("queue", 4));
+
     writer().bots().applyMetrics(metrics(sample("weather", now.plusSeconds(3), 1, 1)
         .put("last_heartbeat", now.plusSeconds(2).toString()).put("heartbeat_status", "ready")));
     settle();
