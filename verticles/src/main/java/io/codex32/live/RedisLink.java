@@ -14,6 +14,7 @@ import io.vertx.redis.client.Response;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * The gateway's connection to Redis and what it does when Redis is away. While Redis answers,
  * reads and writes go to it, each bounded by {@link #TIMEOUT_MS}. Reads use a small pool of
  * connections; writes go, in the order they were made, through one pipelined connection that
- * only this link's own event loop touches. The first failure that is not
- * a Redis error reply marks the link down: reads fail at once (callers answer from memory),
+ * only this link's own event loop touches. A failed connection, or {@link #TIMEOUTS_BEFORE_DOWN}
+ * timeouts in a row (one slow answer on a busy machine is not an outage), mark the link down:
+ * reads fail at once (callers answer from memory),
  * writes are dropped (callers keep them in memory), and a probe pings Redis with exponential
  * backoff until it answers; then the link is up again and the recovery actions run (writing back
  * what this instance knows). At most {@link #MAX_PENDING_WRITES} writes are in flight at any time;
@@ -36,6 +38,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisLink {
 
   static final long TIMEOUT_MS = 1000;
+  static final int TIMEOUTS_BEFORE_DOWN = 3;
   static final int MAX_PENDING_WRITES = 1000;
   static final long RETRY_FIRST_MS = 100;
   static final long RETRY_MAX_MS = 5000;
@@ -52,6 +55,7 @@ public final class RedisLink {
   private final AtomicReference<String> downReason = new AtomicReference<>("not connected yet");
   private final AtomicBoolean probing = new AtomicBoolean(true);
   private final AtomicInteger pendingWrites = new AtomicInteger();
+  private final AtomicInteger timeoutsInARow = new AtomicInteger();
   private final AtomicLong droppedWrites = new AtomicLong();
   private final List<Runnable> recoveryActions = new CopyOnWriteArrayList<>();
   private volatile boolean closed;
@@ -119,7 +123,9 @@ public final class RedisLink {
     if (!isUp()) {
       return Future.failedFuture(new IllegalStateException("redis at " + endpoint + " is unavailable: " + downReason.get()));
     }
-    return client.batch(requests).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).onFailure(this::failed);
+    return client.batch(requests).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onSuccess(answered -> timeoutsInARow.set(0))
+        .onFailure(this::failed);
   }
 
   /** Sends {@code requests} in one round trip in the background; dropped (and counted) while down or overloaded. */
@@ -140,6 +146,7 @@ public final class RedisLink {
         .compose(connection -> connection.batch(requests).timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
             .onFailure(failure -> dropWriter(connection, failure)))
         .onComplete(done -> pendingWrites.decrementAndGet())
+        .onSuccess(answered -> timeoutsInARow.set(0))
         .onFailure(this::failed));
   }
 
@@ -186,6 +193,9 @@ public final class RedisLink {
       LOG.warn("redis at {} refused a command: {}", endpoint, failure.getMessage());
       return;
     }
+    if (failure instanceof TimeoutException && timeoutsInARow.incrementAndGet() < TIMEOUTS_BEFORE_DOWN) {
+      return;
+    }
     String reason = failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
     if (downReason.compareAndSet(null, reason)) {
       LOG.warn("redis at {} is unavailable ({}): live state is served from this instance's memory until it returns", endpoint, reason);
@@ -212,6 +222,7 @@ public final class RedisLink {
   }
 
   private void recovered() {
+    timeoutsInARow.set(0);
     probing.set(false);
     String was = downReason.getAndSet(null);
     if (was != null) {

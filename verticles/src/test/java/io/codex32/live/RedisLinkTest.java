@@ -69,7 +69,7 @@ class RedisLinkTest {
         assertThat(link.pendingWrites()).isLessThanOrEqualTo(RedisLink.MAX_PENDING_WRITES);
       }
       assertThat(link.droppedWrites()).isPositive();
-      // the first read waits out the timeout and takes the link down; from then on reads fail at once
+      // the stuck writes time out and take the link down; from then on reads and writes fail at once
       assertThat(Await.cause(link.read(List.of(Request.cmd(Command.GET).arg(prefix + "key-1"))))).isNotNull();
       Await.until(() -> !link.isUp(), "link down");
       Await.until(() -> link.pendingWrites() == 0, "timed-out writes released");
