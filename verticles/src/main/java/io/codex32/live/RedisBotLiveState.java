@@ -122,6 +122,9 @@ public final class RedisBotLiveState implements BotLiveState {
   @Override
   public Future<Map<String, JsonObject>> views(Collection<String> botIds) {
     List<String> ids = List.copyOf(botIds);
+    if (ids.isEmpty()) {
+      return Future.succeededFuture(Map.of());
+    }
     List<Request> requests = new ArrayList<>(ids.size() * 2);
     ids.forEach(id -> {
       requests.add(Request.cmd(Command.HGETALL).arg(stateKey(id)));

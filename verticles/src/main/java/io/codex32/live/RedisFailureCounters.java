@@ -49,6 +49,9 @@ public final class RedisFailureCounters implements FailureCounters {
   @Override
   public Future<Duration> locked(List<String> keys) {
     Duration mine = local.lockedNow(keys);
+    if (keys.isEmpty()) {
+      return Future.succeededFuture(mine);
+    }
     return redis.read(keys.stream().map(key -> Request.cmd(Command.PTTL).arg(lockKey(key))).toList())
         .map(replies -> {
           long longest = replies.stream().map(Response::toLong).reduce(0L, Math::max);
