@@ -29,22 +29,31 @@ class RedisOutageTest {
   private final String prefix = TestRedis.prefixFor(getClass());
   private TestRedis redis;
   private TestGateway gateway;
+  private String admin;
 
   @BeforeEach
   void start() {
     redis = TestRedis.startNew();
     gateway = TestGateway.withExecutor(dataDir, redis.env(prefix));
+    admin = gateway.adminToken();
   }
 
   @AfterEach
   void stop() {
-    gateway.close();
-    redis.close();
+    try {
+      // a gateway leaves its bots running when it stops: stop this one first
+      if (gateway.get("/api/v1/bots/ticker", admin).status() == 200) {
+        gateway.post("/api/v1/bots/ticker/stop", admin);
+        gateway.awaitBot("ticker", admin, b -> "stopped".equals(b.getString("status")), "stopped");
+      }
+    } finally {
+      gateway.close();
+      redis.close();
+    }
   }
 
   @Test
   void readinessFailsNamingRedisReadsDegradeAndAllRecoversWhenRedisReturns() {
-    String admin = gateway.adminToken();
     gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "ticker")
         .put("command", List.of("python3", TestGateway.botScript("ticker.py"))), admin);
     gateway.post("/api/v1/bots/ticker/start", admin);

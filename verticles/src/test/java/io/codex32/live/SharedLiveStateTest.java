@@ -36,6 +36,8 @@ class SharedLiveStateTest {
   private final String prefix = TestRedis.prefixFor(getClass());
   private TestGateway running;
   private TestGateway other;
+  private String adminA;
+  private String adminB;
 
   @BeforeEach
   void startTwoInstances() {
@@ -43,20 +45,28 @@ class SharedLiveStateTest {
     Map<String, String> env = new HashMap<>(TestRedis.shared().env(prefix));
     env.put("CODEX32_NODE_ID", "elsewhere");
     other = TestGateway.start(dirB, env);
+    adminA = running.adminToken();
+    adminB = other.adminToken();
   }
 
   @AfterEach
   void stopThem() {
-    running.close();
-    other.close();
+    try {
+      // a gateway leaves its bots running when it stops: stop the one a test may have started
+      if (running.get("/api/v1/bots/ticker", adminA).status() == 200) {
+        running.post("/api/v1/bots/ticker/stop", adminA);
+        running.awaitBot("ticker", adminA, b -> "stopped".equals(b.getString("status")), "stopped");
+      }
+    } finally {
+      running.close();
+      other.close();
+    }
   }
 
   @Test
   void aBotRunningBehindOneInstanceShowsItsLiveStateAndMetricsOnTheOther() {
     JsonObject spec = new JsonObject().put("id", "ticker").put("placement", new JsonObject().put("node", "local"))
         .put("command", List.of("python3", TestGateway.botScript("ticker.py")));
-    String adminA = running.adminToken();
-    String adminB = other.adminToken();
     assertThat(running.send("POST", "/api/v1/bots", spec, adminA).status()).isEqualTo(201);
     assertThat(other.send("POST", "/api/v1/bots", spec, adminB).status()).isEqualTo(201);
     assertThat(other.get("/api/v1/bots/ticker/metrics", adminB).json().getJsonArray("items")).isEmpty();
