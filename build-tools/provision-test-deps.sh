@@ -8,8 +8,10 @@
 set -euo pipefail
 
 # Debian packages the tests use beyond a JDK and Maven. Add one per line as capabilities need
-# them (e.g. mosquitto-clients, chromium, chromium-driver, redis-server).
+# them (e.g. mosquitto-clients, chromium, chromium-driver). libssl3: the Redis server the tests
+# start comes from the embedded-redis jar and links against it.
 TEST_PACKAGES=(
+  libssl3
   mosquitto-clients
   openssl
 )

@@ -12,7 +12,7 @@ import java.util.Map;
  * The gateway's effective, validated configuration. Built once at start; invalid values throw
  * {@link ConfigException} naming the key.
  */
-public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, PgConfig pg, String redisUrl,
+public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, PgConfig pg, RedisConfig redis,
     ClusterConfig cluster, NodeConfig node, Duration nodeOfflineAfter, String adminPassword, ExecutorConfig executor, AuthConfig auth,
     WsConfig ws) {
 
@@ -26,9 +26,6 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
   public static GatewayConfig from(JsonObject json) {
     Settings s = new Settings(json);
     StoreKind store = StoreKind.parse(s.requiredString("store"));
-    if (s.string("redis.url") != null) {
-      throw new ConfigException("redis.url", "Redis live state is not available in this version yet; leave it unset");
-    }
     String adminPassword = s.string("admin.password");
     if (adminPassword != null && adminPassword.codePointCount(0, adminPassword.length()) < MIN_ADMIN_PASSWORD) {
       throw new ConfigException("admin.password", "must be at least " + MIN_ADMIN_PASSWORD + " characters");
@@ -42,7 +39,7 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         Path.of(s.requiredString("data_dir")),
         store,
         PgConfig.from(s, store),
-        s.string("redis.url"),
+        RedisConfig.from(s),
         ClusterConfig.from(s),
         NodeConfig.from(s),
         Duration.ofMillis(s.number("nodes.offline_after_ms", 1000, 3_600_000)),

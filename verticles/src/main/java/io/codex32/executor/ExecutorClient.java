@@ -13,6 +13,6 @@ public interface ExecutorClient {
    */
   Future<Boolean> send(String nodeId, ExecutorCommand command);
 
-  /** Asks the node's executor (logs, metrics history); 503 {@code node_unavailable} when none answers. */
+  /** Asks the node's executor (logs); 503 {@code node_unavailable} when none answers. */
   Future<JsonObject> query(String nodeId, JsonObject request);
 }

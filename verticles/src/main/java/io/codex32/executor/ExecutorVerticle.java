@@ -43,14 +43,11 @@ public final class ExecutorVerticle extends VerticleBase {
   static final long WATCHDOG_INTERVAL_MS = 250;
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorVerticle.class);
   private static final int FAILURE_LOG_LINES = 20;
-  /** Ten minutes at the default sampling interval. */
-  private static final int METRIC_SAMPLES_KEPT = 600;
 
   private final ExecutorSettings settings;
   private final ProcessLauncher launcher;
   private final BotLogs logs;
   private final ProcessSampler sampler;
-  private final MetricsHistory history;
   private final Function<String, Future<String>> botTokens;
   private final Clock clock;
   private final Map<String, BotLifecycle> bots = new HashMap<>();
@@ -67,18 +64,16 @@ public final class ExecutorVerticle extends VerticleBase {
       Clock clock) {
     return vertx.executeBlocking(() -> new ExecutorVerticle(settings,
         new ProcessLauncher(settings, settings.cgroups() ? BotCgroups.detect(settings.dataDir()) : BotCgroups.none()),
-        new BotLogs(vertx, settings.paths(), LogLimits.DEFAULTS), new ProcessSampler(), new MetricsHistory(METRIC_SAMPLES_KEPT),
-        botTokens, clock));
+        new BotLogs(vertx, settings.paths(), LogLimits.DEFAULTS), new ProcessSampler(), botTokens, clock));
   }
 
   /** {@code botTokens} issues the token a bot gets as CODEX32_BOT_TOKEN (null when this node cannot sign). */
   public ExecutorVerticle(ExecutorSettings settings, ProcessLauncher launcher, BotLogs logs, ProcessSampler sampler,
-      MetricsHistory history, Function<String, Future<String>> botTokens, Clock clock) {
+      Function<String, Future<String>> botTokens, Clock clock) {
     this.settings = settings;
     this.launcher = launcher;
     this.logs = logs;
     this.sampler = sampler;
-    this.history = history;
     this.botTokens = botTokens;
     this.clock = clock;
   }
@@ -118,7 +113,6 @@ public final class ExecutorVerticle extends VerticleBase {
         case "restart" -> restart(delivered(body));
         case "remove" -> remove(body.getString("bot_id"));
         case "logs" -> logsOf(body);
-        case "metrics" -> metricsOf(body);
         case "summary" -> Future.succeededFuture(new JsonObject().put("bots", bots.size()));
         case "report" -> report();
         default -> Future.failedFuture(Codex32Exception.badRequest("unknown_action", "unknown executor action"));
@@ -192,7 +186,6 @@ public final class ExecutorVerticle extends VerticleBase {
       }
       logs.unfollow(botId);
       logs.discard(botId);
-      history.clear(botId);
       deliveredTokens.remove(botId);
       vertx.executeBlocking(() -> {
         launcher.cgroups().release(botId);
@@ -214,12 +207,6 @@ public final class ExecutorVerticle extends VerticleBase {
     JsonArray items = new JsonArray();
     logs.tail(request.getString("bot_id"), request.getInteger("tail", 100), since == null ? null : Instant.parse(since))
         .forEach(line -> items.add(line.toJson()));
-    return Future.succeededFuture(new JsonObject().put("items", items));
-  }
-
-  private Future<JsonObject> metricsOf(JsonObject request) {
-    JsonArray items = new JsonArray();
-    history.recent(request.getString("bot_id"), request.getInteger("limit", 300)).forEach(sample -> items.add(sample.toJson()));
     return Future.succeededFuture(new JsonObject().put("items", items));
   }
 
@@ -429,7 +416,6 @@ public final class ExecutorVerticle extends VerticleBase {
         continue;
       }
       MetricSample sample = MetricSample.of(now, u);
-      history.add(bot.id(), sample);
       samples.add(sample.toJson().put("bot_id", bot.id()).put("last_heartbeat", instantText(bot.lastHeartbeat()))
           .put("heartbeat_status", bot.heartbeatStatus()).put("heartbeat_metrics", bot.heartbeatMetrics()));
       if (bot.quotaBreached(overQuota(bot, sample), QUOTA_SAMPLES)) {

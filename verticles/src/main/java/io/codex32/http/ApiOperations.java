@@ -48,9 +48,9 @@ final class ApiOperations {
         Map.entry("getBot", this::getBot),
         Map.entry("updateBot", this::updateBot),
         Map.entry("deleteBot", this::deleteBot),
-        Map.entry("startBot", call -> s.bots().start(call.path("id")).map(this::accepted)),
-        Map.entry("stopBot", call -> s.bots().stop(call.path("id")).map(this::accepted)),
-        Map.entry("restartBot", call -> s.bots().restart(call.path("id")).map(this::accepted)),
+        Map.entry("startBot", call -> s.bots().start(call.path("id")).compose(this::accepted)),
+        Map.entry("stopBot", call -> s.bots().stop(call.path("id")).compose(this::accepted)),
+        Map.entry("restartBot", call -> s.bots().restart(call.path("id")).compose(this::accepted)),
         Map.entry("getBotLogs", call -> s.bots().logs(call.path("id"), call.queryInt("tail", DEFAULT_LOG_LINES), call.query("since"))
             .map(ApiResult::ok)),
         Map.entry("getBotMetrics", call -> s.bots().metrics(call.path("id"), call.queryInt("limit", DEFAULT_METRIC_SAMPLES))
@@ -118,17 +118,20 @@ final class ApiOperations {
 
   private Future<ApiResult> createBot(ApiCall call) {
     return s.bots().create(call.body())
-        .map(bot -> ApiResult.created(s.bots().view(bot), "/api/v1/bots/" + bot.id()).withHeader("ETag", etag(bot)));
+        .compose(bot -> s.bots().view(bot).map(view -> ApiResult.created(view, "/api/v1/bots/" + bot.id()).withHeader("ETag", etag(bot))));
   }
 
   private Future<ApiResult> getBot(ApiCall call) {
-    return s.bots().get(call.path("id")).map(bot -> ApiResult.ok(s.bots().view(bot)).withHeader("ETag", etag(bot)));
+    return s.bots().get(call.path("id")).compose(this::okWithEtag);
   }
 
   private Future<ApiResult> updateBot(ApiCall call) {
     long expected = parseEtag(call.header("If-Match"));
-    return s.bots().patch(call.path("id"), call.body(), expected)
-        .map(bot -> ApiResult.ok(s.bots().view(bot)).withHeader("ETag", etag(bot)));
+    return s.bots().patch(call.path("id"), call.body(), expected).compose(this::okWithEtag);
+  }
+
+  private Future<ApiResult> okWithEtag(Bot bot) {
+    return s.bots().view(bot).map(view -> ApiResult.ok(view).withHeader("ETag", etag(bot)));
   }
 
   private Future<ApiResult> deleteBot(ApiCall call) {
@@ -173,8 +176,8 @@ final class ApiOperations {
     return s.audit().list(query).map(ApiResult::ok);
   }
 
-  private ApiResult accepted(Bot bot) {
-    return ApiResult.accepted(s.bots().view(bot));
+  private Future<ApiResult> accepted(Bot bot) {
+    return s.bots().view(bot).map(ApiResult::accepted);
   }
 
   private static <T> JsonObject items(List<T> list, Function<T, JsonObject> toJson) {

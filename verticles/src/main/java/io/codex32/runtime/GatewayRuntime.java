@@ -15,10 +15,11 @@ import io.codex32.executor.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
 import io.codex32.http.ApiContract;
 import io.codex32.health.HealthChecks;
+import io.codex32.health.RedisHealthCheck;
 import io.codex32.health.StoreHealthCheck;
 import io.codex32.http.ApiServices;
 import io.codex32.http.HttpApiVerticle;
-import io.codex32.live.LiveBotStates;
+import io.codex32.live.LiveState;
 import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttIngressVerticle;
 import io.codex32.mqtt.MqttServices;
@@ -67,6 +68,7 @@ public final class GatewayRuntime {
 
   private final Vertx vertx;
   private final DocumentStore store;
+  private final LiveState live;
   private final Ports ports;
   private final String generatedAdminPassword;
   private final List<Long> timers;
@@ -77,10 +79,11 @@ public final class GatewayRuntime {
   private record Ports(int http, int mqtt) {
   }
 
-  private GatewayRuntime(Vertx vertx, DocumentStore store, Ports ports, String generatedAdminPassword, List<Long> timers,
-      NodeRegistry nodes, Leadership leadership) {
+  private GatewayRuntime(Vertx vertx, DocumentStore store, LiveState live, Ports ports, String generatedAdminPassword,
+      List<Long> timers, NodeRegistry nodes, Leadership leadership) {
     this.vertx = vertx;
     this.store = store;
+    this.live = live;
     this.ports = ports;
     this.generatedAdminPassword = generatedAdminPassword;
     this.timers = timers;
@@ -93,7 +96,8 @@ public final class GatewayRuntime {
     return vertx.executeBlocking(() -> Files.createDirectories(config.dataDir()))
         .compose(dir -> DocumentStores.open(vertx, config))
         .compose(store -> vertx.executeBlocking(() -> keys(config))
-            .compose(keys -> assemble(vertx, config, store, keys, clock))
+            .compose(keys -> LiveState.open(vertx, config.redis(), clock)
+                .compose(live -> assemble(vertx, config, store, live, keys, clock).onFailure(failure -> live.close())))
             .onFailure(failure -> store.close()));
   }
 
@@ -102,16 +106,17 @@ public final class GatewayRuntime {
     return JwtKeys.loadOrCreate(config.dataDir(), auth.jwtPrivateKey(), auth.jwtPublicKey());
   }
 
-  private static Future<GatewayRuntime> assemble(Vertx vertx, GatewayConfig config, DocumentStore store, JwtKeys keys, Clock clock) {
+  private static Future<GatewayRuntime> assemble(Vertx vertx, GatewayConfig config, DocumentStore store, LiveState live, JwtKeys keys,
+      Clock clock) {
     AuthConfig auth = config.auth();
     UserService users = new UserService(vertx, store, new PasswordHasher(auth.bcryptCost()), clock);
     TokenService tokens = new TokenService(vertx, keys, store, users, clock, auth.accessTokenTtlSeconds(), auth.refreshTokenTtlSeconds());
     ApiKeyService apiKeys = new ApiKeyService(vertx, store, clock);
-    LoginThrottle throttle = new LoginThrottle(clock, auth.loginMaxFailures(), Duration.ofSeconds(auth.loginWindowSeconds()));
-    LiveBotStates live = new LiveBotStates(clock);
+    LoginThrottle throttle = new LoginThrottle(live.loginFailures(), auth.loginMaxFailures(),
+        Duration.ofSeconds(auth.loginWindowSeconds()));
     EventBusExecutorClient executors = new EventBusExecutorClient(vertx, config.nodeId(),
         botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S));
-    BotService bots = new BotService(store, executors, live, clock);
+    BotService bots = new BotService(store, executors, live.bots(), clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);
     DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
@@ -125,11 +130,11 @@ public final class GatewayRuntime {
         authService, self);
     bots.onDeleted(new BotControl(vertx)::botDeleted);
     ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self, HealthChecks.of(new StoreHealthCheck(store)), nodes, leadership);
+        commands, self, healthChecks(store, live), nodes, leadership);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
         .map(password -> config.adminPassword() == null ? password : null)
-        .compose(generated -> new BotEventsListener(bots, live).register(vertx)
+        .compose(generated -> new BotEventsListener(bots, live.bots()).register(vertx)
             .compose(listening -> new DeviceEventsListener(liveDevices).register(vertx))
             .compose(listening -> nodes.register(vertx))
             .compose(listening -> deployHttp(vertx, services, config))
@@ -142,11 +147,16 @@ public final class GatewayRuntime {
                 .map(bound))
             .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
             .onSuccess(bound -> leadership.start())
-            .map(bound -> new GatewayRuntime(vertx, store, bound, generated, List.of(purgeTimer, driftTimer), nodes, leadership)))
+            .map(bound -> new GatewayRuntime(vertx, store, live, bound, generated, List.of(purgeTimer, driftTimer), nodes, leadership)))
         .onFailure(failure -> {
           vertx.cancelTimer(purgeTimer);
           vertx.cancelTimer(driftTimer);
         });
+  }
+
+  private static HealthChecks healthChecks(DocumentStore store, LiveState live) {
+    HealthChecks checks = HealthChecks.of(new StoreHealthCheck(store));
+    return live.redis().map(redis -> checks.with(new RedisHealthCheck(redis))).orElse(checks);
   }
 
   /**
@@ -225,12 +235,13 @@ public final class GatewayRuntime {
     return generatedAdminPassword;
   }
 
-  /** Undeploys the verticles, then closes the store (releasing the data directory lock). */
+  /** Undeploys the verticles, then closes the store (releasing the data directory lock) and the live state. */
   public Future<Void> close() {
     timers.forEach(vertx::cancelTimer);
     nodes.close();
     leadership.close();
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList())
-        .transform(ignored -> store.close());
+        .transform(ignored -> Future.join(store.close(), live.close()))
+        .mapEmpty();
   }
 }

@@ -1,6 +1,5 @@
 package io.codex32.security;
 
-import io.codex32.error.Codex32Exception;
 import io.vertx.core.Future;
 
 /** The facade the transports use: login, refresh, logout and authenticating a request's credential. */
@@ -20,12 +19,8 @@ public final class AuthService {
 
   /** 401 {@code invalid_credentials}; 429 when throttled. */
   public Future<TokenPair> login(String username, String password, String sourceIp) {
-    try {
-      throttle.check(username, sourceIp);
-    } catch (Codex32Exception e) {
-      return Future.failedFuture(e);
-    }
-    return users.verifyPassword(username, password)
+    return throttle.check(username, sourceIp)
+        .compose(allowed -> users.verifyPassword(username, password))
         .recover(e -> {
           // only wrong credentials count; a store outage must not lock people out
           if (UserService.isCode(e, "invalid_credentials")) {

@@ -287,7 +287,9 @@ public final class TokenService {
    * ECDSA verification costs about a millisecond of CPU; a client sends the same token with every
    * request until it expires, so a token whose signature checked out once is remembered (by its
    * exact text: any altered token is a different key and is verified afresh). Expiry, revocation
-   * and the user's state are still checked on every request.
+   * and the user's state are still checked on every request, against the store, so a revocation
+   * made by another gateway instance sharing the store applies here at once: nothing of it is
+   * cached, and live state (Redis) holds no revocations.
    */
   private Future<Void> verifySignature(String token) {
     if (verifiedSignatures.containsKey(token)) {

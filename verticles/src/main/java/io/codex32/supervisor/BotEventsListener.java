@@ -2,7 +2,7 @@ package io.codex32.supervisor;
 
 import io.codex32.bot.BotStatus;
 import io.codex32.bus.Addresses;
-import io.codex32.live.LiveBotStates;
+import io.codex32.live.BotLiveState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -22,11 +22,11 @@ public final class BotEventsListener {
   private static final Logger LOG = LoggerFactory.getLogger(BotEventsListener.class);
 
   private final BotService bots;
-  private final LiveBotStates live;
+  private final BotLiveState live;
   /** The last pending status write per bot; touched only on the consumer's event loop. */
   private final Map<String, Future<Void>> writes = new HashMap<>();
 
-  public BotEventsListener(BotService bots, LiveBotStates live) {
+  public BotEventsListener(BotService bots, BotLiveState live) {
     this.bots = bots;
     this.live = live;
   }

@@ -12,8 +12,9 @@ import java.util.Map;
 
 /**
  * What a bot may do about itself with its CODEX32_BOT_TOKEN, over REST or MQTT: read its own spec,
- * status and recent metrics, and send heartbeats. Heartbeats go on the event bus to whichever
- * executor supervises the bot (its watchdog restarts bots that stop sending them).
+ * status and recent metrics, and send heartbeats. Heartbeats go into the live state (so every
+ * gateway instance shows the newest) and on the event bus to whichever executor supervises the
+ * bot (its watchdog restarts bots that stop sending them).
  */
 public final class BotSelfService {
 
@@ -39,7 +40,7 @@ public final class BotSelfService {
         .map(metrics -> metrics.getJsonArray("items", new JsonArray()))
         // a bot not placed on a node, or whose executor is away, still learns its spec and status
         .otherwise(new JsonArray())
-        .map(history -> new JsonObject().put("bot", bots.view(bot)).put("metrics_history", history)));
+        .compose(history -> bots.view(bot).map(view -> new JsonObject().put("bot", view).put("metrics_history", history))));
   }
 
   /**
@@ -64,6 +65,7 @@ public final class BotSelfService {
     } catch (Codex32Exception e) {
       return Future.failedFuture(e);
     }
+    bots.recordHeartbeat(botId, heartbeat);
     vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, heartbeat);
     return Future.succeededFuture();
   }

@@ -9,7 +9,7 @@ import io.codex32.error.Codex32Exception;
 import io.codex32.executor.ExecutorClient;
 import io.codex32.executor.ExecutorCommand;
 import io.codex32.executor.ExecutorCommand.Action;
-import io.codex32.live.LiveBotStates;
+import io.codex32.live.BotLiveState;
 import io.codex32.store.Document;
 import io.codex32.store.DocumentStore;
 import io.vertx.core.Future;
@@ -37,11 +37,11 @@ public final class BotService {
 
   private final DocumentStore store;
   private final ExecutorClient executors;
-  private final LiveBotStates live;
+  private final BotLiveState live;
   private final Clock clock;
   private final List<Consumer<String>> deletionListeners = new CopyOnWriteArrayList<>();
 
-  public BotService(DocumentStore store, ExecutorClient executors, LiveBotStates live, Clock clock) {
+  public BotService(DocumentStore store, ExecutorClient executors, BotLiveState live, Clock clock) {
     this.store = store;
     this.executors = executors;
     this.live = live;
@@ -49,8 +49,8 @@ public final class BotService {
   }
 
   /** The API view of a bot: stored spec and status plus the live process fields. */
-  public JsonObject view(Bot bot) {
-    return bot.toApiJson(live.view(bot.id()));
+  public Future<JsonObject> view(Bot bot) {
+    return live.view(bot.id()).map(bot::toApiJson);
   }
 
   public Future<Bot> create(JsonObject specJson) {
@@ -73,13 +73,16 @@ public final class BotService {
 
   /** {@code {"items":[...], "total":N, "offset":N, "limit":N}} ordered by id. */
   public Future<JsonObject> list(BotQuery query) {
-    return store.list(COLLECTION).map(docs -> {
+    return store.list(COLLECTION).compose(docs -> {
       List<Bot> matching = docs.stream().map(BotService::toBot).filter(query::matches)
           .sorted(Comparator.comparing(Bot::id)).toList();
-      JsonArray items = new JsonArray();
-      matching.stream().skip(query.offset()).limit(query.limit()).forEach(bot -> items.add(view(bot)));
-      return new JsonObject().put("items", items).put("total", matching.size())
-          .put("offset", query.offset()).put("limit", query.limit());
+      List<Bot> page = matching.stream().skip(query.offset()).limit(query.limit()).toList();
+      return live.views(page.stream().map(Bot::id).toList()).map(views -> {
+        JsonArray items = new JsonArray();
+        page.forEach(bot -> items.add(bot.toApiJson(views.get(bot.id()))));
+        return new JsonObject().put("items", items).put("total", matching.size())
+            .put("offset", query.offset()).put("limit", query.limit());
+      });
     });
   }
 
@@ -140,10 +143,14 @@ public final class BotService {
         .put("tail", tail).put("since", since)));
   }
 
-  /** The bot's recent CPU and memory samples, from its node's executor. */
+  /** The bot's recent CPU and memory samples, oldest first, from the live state. */
   public Future<JsonObject> metrics(String id, int limit) {
-    return get(id).compose(bot -> executors.query(nodeOf(bot), new JsonObject().put("action", "metrics").put("bot_id", id)
-        .put("limit", limit)));
+    return get(id).compose(bot -> live.metrics(id, limit)).map(items -> new JsonObject().put("items", items));
+  }
+
+  /** Remembers a heartbeat the bot sent, so that every gateway instance shows it. */
+  public void recordHeartbeat(String id, JsonObject heartbeat) {
+    live.recordHeartbeat(id, heartbeat);
   }
 
   /**

@@ -34,7 +34,8 @@ class GatewayConfigTest {
     assertThat(config.dataDir()).isEqualTo(Path.of("./data"));
     assertThat(config.store()).isEqualTo(StoreKind.FILE);
     assertThat(config.pg()).isEqualTo(new PgConfig(null, 8, 5000, 5000));
-    assertThat(config.redisUrl()).isNull();
+    assertThat(config.redis()).isEqualTo(new RedisConfig(null, "codex32:"));
+    assertThat(config.redis().enabled()).isFalse();
     assertThat(config.cluster()).isEqualTo(new ClusterConfig(false, List.of(), null, "", 5701, 0, 1000, 5000, null, null, null));
     assertThat(config.nodeId()).isEqualTo("local");
     assertThat(config.adminPassword()).isNull();
@@ -305,11 +306,31 @@ class GatewayConfigTest {
         .hasMessage("pg.query_timeout_ms: must be between 100 and 600000, got 0");
   }
 
+  void redisUrlAndKeyPrefixAreTaken() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "redis://:s3cret@cache.example:6380/2",
+        "CODEX32_REDIS_KEY_PREFIX", "staging:"));
+
+    assertThat(config.redis().enabled()).isTrue();
+    assertThat(config.redis().url()).isEqualTo("redis://:s3cret@cache.example:6380/2");
+    assertThat(config.redis().keyPrefix()).isEqualTo("staging:");
+    assertThat(config.redis().endpoint()).isEqualTo("cache.example:6380");
+    assertThat(GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "rediss://cache.example")).redis().endpoint())
+        .isEqualTo("cache.example:6379");
+  }
+
   @Test
-  void featuresOfLaterReleasesAreRefusedWithTheirKey() {
-    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", "redis://localhost:6379/0")))
+  void badRedisSettingsAreNamedWithoutRepeatingThePassword() {
+    for (String url : List.of("http://:s3cret@cache.example:6379", "redis://:s3cret@:6379", "redis://:s3cret@cache.example:6379/zero",
+        "redis://:s3cret@cache.example:99999/0", "redis://:s3cret@cache.example:6379/0?timeout=1", "redis://:s3cret@cache example")) {
+      assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_URL", url)))
+          .as(url)
+          .isInstanceOf(ConfigException.class)
+          .hasMessageStartingWith("redis.url: ")
+          .hasMessageNotContaining("s3cret");
+    }
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_REDIS_KEY_PREFIX", "has space")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("redis.url: ");
+        .hasMessageStartingWith("redis.key_prefix: ");
   }
 
   @Test

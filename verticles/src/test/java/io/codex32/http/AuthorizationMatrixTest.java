@@ -81,7 +81,7 @@ class AuthorizationMatrixTest {
 
   /**
    * Bots of this test live on a node without an executor, so commands only change the desired state;
-   * reading logs and metrics needs the executor of the gateway's own node.
+   * reading logs needs the executor of the gateway's own node.
    */
   private static final JsonObject ELSEWHERE = new JsonObject().put("node", "matrix-node");
 

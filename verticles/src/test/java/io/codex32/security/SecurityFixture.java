@@ -1,5 +1,6 @@
 package io.codex32.security;
 
+import io.codex32.live.LocalFailureCounters;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.InMemoryDocumentStore;
 import io.codex32.test.Await;
@@ -44,7 +45,7 @@ final class SecurityFixture implements AutoCloseable {
     this.users = new UserService(vertx, store, new PasswordHasher(4), clock);
     this.tokens = new TokenService(vertx, keys, store, users, clock, ACCESS_TTL, REFRESH_TTL);
     this.apiKeys = new ApiKeyService(vertx, store, clock);
-    this.throttle = new LoginThrottle(clock, MAX_FAILURES, THROTTLE_WINDOW);
+    this.throttle = new LoginThrottle(new LocalFailureCounters(clock), MAX_FAILURES, THROTTLE_WINDOW);
     this.auth = new AuthService(users, tokens, apiKeys, throttle);
   }
 

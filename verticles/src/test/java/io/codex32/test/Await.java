@@ -7,6 +7,8 @@ import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Blocking waits for test threads (never event loops), each with a deadline of {@value #TIMEOUT_SECONDS} seconds. */
 public final class Await {
@@ -27,6 +29,20 @@ public final class Await {
       throw new AssertionError(e);
     } catch (TimeoutException e) {
       throw new AssertionError("no outcome within " + TIMEOUT_SECONDS + " s", e);
+    }
+  }
+
+  /**
+   * Polls {@code condition} until it holds; an assertion error naming {@code what} after
+   * {@value #TIMEOUT_SECONDS} seconds.
+   */
+  public static void until(BooleanSupplier condition, String what) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(TIMEOUT_SECONDS);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within " + TIMEOUT_SECONDS + " s: " + what);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
   }
 

@@ -156,7 +156,15 @@ public final class TestGateway implements AutoCloseable {
 
   /** A gateway whose own executor may run {@code python3} and {@code sh} bots, sampling every 200 ms. */
   public static TestGateway withExecutor(Path dataDir) {
-    return start(dataDir, Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,sh", "CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "200"));
+    return withExecutor(dataDir, Map.of());
+  }
+
+  /** {@link #withExecutor(Path)} with more settings ({@code env} wins). */
+  public static TestGateway withExecutor(Path dataDir, Map<String, String> env) {
+    Map<String, String> merged = new HashMap<>(Map.of("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3,sh",
+        "CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "200"));
+    merged.putAll(env);
+    return start(dataDir, merged);
   }
 
   /** A gateway on {@code store=postgres} with the database at {@code pgUrl} (see {@link TestPostgres}). */
