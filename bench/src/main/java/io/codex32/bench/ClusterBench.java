@@ -172,7 +172,7 @@ public final class ClusterBench {
     childFlags = all;
     out.put("settings", new JsonObject().put("seed", settings.seed()).put("cluster_heartbeat_ms", settings.heartbeatIntervalMs())
         .put("failure_timeout_ms", settings.failureTimeoutMs()).put("node_heartbeat_ms", Long.parseLong(require("node-heartbeat-ms")))
-        .put("offline_after_ms", Long.parseLong(require("offline-after-ms"))).put("jvm_flags", String.join(" ", childFlags)));
+        .put("offline_after_ms", Long.parseLong(require("offline-after-ms"))).put("jvm_flags", require("jvm-flags")));
 
     joinBenchMember();
     gateway = new GatewayNodes(Integer.parseInt(require("gateway-port")), require("password"));

@@ -19,7 +19,7 @@ final class ClusterReport {
     requestReply(md, r.getJsonObject("request_reply"));
     join(md, r.getJsonObject("bench_member"), r.getJsonObject("join"));
     loss(md, r.getJsonObject("settings"), r.getJsonObject("loss"));
-    memory(md, r.getJsonArray("memory"));
+    memory(md, r.getJsonArray("memory"), r.getJsonObject("settings").getString("jvm_flags"));
     return md.toString();
   }
 
@@ -145,7 +145,7 @@ final class ClusterReport {
     md.append('\n');
   }
 
-  private static void memory(StringBuilder md, JsonArray sets) {
+  private static void memory(StringBuilder md, JsonArray sets, String jvmFlags) {
     md.append("#### 4. Memory (VmRSS)\n\n");
     JsonObject first = sets.getJsonObject(0);
     md.append(f("An edge node and a bare member started together with the same JVM flags, joined, left alone for %d s, then VmRSS "
@@ -161,9 +161,9 @@ final class ClusterReport {
       md.append(f("| difference, edge node − bare member | | %.0f | |%n", mib(set.getJsonObject("edge").getLong("median_kb")
           - set.getJsonObject("bare").getLong("median_kb"))));
       if (set.containsKey("gateway")) {
-        md.append(rssRow("gateway (data member, file store; after the whole run)", "script's", set.getJsonObject("gateway")));
+        md.append(rssRow("gateway (data member, file store; after the whole run)", "`" + jvmFlags + "`", set.getJsonObject("gateway")));
         md.append(rssRow("edge node `bench-edge` after the request/reply phase", flags, set.getJsonObject("primary_edge")));
-        md.append(rssRow("bench member (the measuring JVM)", "script's + Hazelcast flags", set.getJsonObject("bench_member")));
+        md.append(rssRow("bench member (the measuring JVM)", "`" + jvmFlags + "` + Hazelcast flags", set.getJsonObject("bench_member")));
       }
     }
     md.append('\n');
