@@ -17,7 +17,7 @@
 #   4. memory: VmRSS of an idle clustered edge node against a bare lite member with the same JVM
 #      flags, with the run's flags and with a small heap; RSS of the gateway.
 #
-# Usage: bench/cluster.sh             (about 5-6 minutes with the defaults)
+# Usage: bench/cluster.sh             (about 8-10 minutes with the defaults on a busy 2-core machine)
 # Environment (all optional):
 #   BENCH_WARMUP_S                  request/reply warm-up seconds per target            (default 5)
 #   BENCH_DURATION_S                request/reply measured seconds per target           (default 15)

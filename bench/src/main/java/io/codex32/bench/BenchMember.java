@@ -12,6 +12,7 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.FileHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,9 +35,10 @@ final class BenchMember {
 
   record Settings(String seed, String clusterName, long heartbeatIntervalMs, long failureTimeoutMs) {
 
-    static Settings from(java.util.Map<String, String> args) {
+    static Settings from(Map<String, String> args) {
       return new Settings(BenchSupport.require(args, "seed"), args.getOrDefault("cluster-name", "codex32"),
-          Long.parseLong(args.getOrDefault("cluster-heartbeat-ms", "1000")), Long.parseLong(args.getOrDefault("failure-timeout-ms", "5000")));
+          Long.parseLong(args.getOrDefault("cluster-heartbeat-ms", "1000")),
+          Long.parseLong(args.getOrDefault("failure-timeout-ms", "5000")));
     }
   }
 

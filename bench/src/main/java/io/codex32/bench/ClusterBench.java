@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +39,7 @@ import org.HdrHistogram.Histogram;
  *   <li>{@code bare-member}: a clustered Vert.x lite member with no Codex-32 code ({@link BenchMember});
  *   prints {@code bench-member: joined} and stays until SIGTERM.</li>
  *   <li>{@code net-server}: the reference server ({@link PingPong}); prints its port and stays until SIGTERM.</li>
+ *   <li>{@code report}: prints the Markdown tables again from a kept {@code json} (bench/target/last-cluster-run/results.json).</li>
  * </ul>
  */
 public final class ClusterBench {
@@ -57,7 +59,7 @@ public final class ClusterBench {
 
   public static void main(String[] argv) throws Exception {
     if (argv.length == 0) {
-      throw new IllegalArgumentException("usage: ClusterBench run|bare-member|net-server --name=value ...");
+      throw new IllegalArgumentException("usage: ClusterBench run|bare-member|net-server|report --name=value ...");
     }
     ClusterBench bench = new ClusterBench(BenchSupport.parseArgs(argv, 1));
     switch (argv[0]) {
@@ -70,6 +72,7 @@ public final class ClusterBench {
         netServer();
         return;
       }
+      case "report" -> System.out.print(ClusterReport.markdown(new JsonObject(Files.readString(Path.of(bench.require("json"))))));
       default -> throw new IllegalArgumentException("unknown subcommand " + argv[0]);
     }
     System.exit(0);
@@ -205,7 +208,8 @@ public final class ClusterBench {
     watch = ClusterWatch.start(vertx, manager.getHazelcastInstance()).await(30, TimeUnit.SECONDS);
     int members = manager.getHazelcastInstance().getCluster().getMembers().size();
     log("joined the cluster as a lite member in %d ms (%d members)", joined - launchedMs, members);
-    out.put("bench_member", new JsonObject().put("launch_to_joined_ms", joined - launchedMs).put("jvm_start_to_joined_ms", joined - jvmStartMs)
+    out.put("bench_member", new JsonObject().put("launch_to_joined_ms", joined - launchedMs)
+        .put("jvm_start_to_joined_ms", joined - jvmStartMs)
         .put("join_call_ms", joined - t0).put("members_at_join", members));
   }
 
@@ -431,7 +435,7 @@ public final class ClusterBench {
         edge.awaitLine(EDGE_UP, START_TIMEOUT);
         bare.awaitLine(MEMBER_JOINED, START_TIMEOUT);
         Thread.sleep(TimeUnit.SECONDS.toMillis(settleS));
-        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        Map<String, Long> pids = new LinkedHashMap<>();
         pids.put("edge", edge.pid());
         pids.put("bare", bare.pid());
         if (k == 0) {
@@ -439,7 +443,7 @@ public final class ClusterBench {
           pids.put("primary_edge", primary.pid());
           pids.put("bench_member", ProcessHandle.current().pid());
         }
-        Map<String, List<Long>> rss = new java.util.LinkedHashMap<>();
+        Map<String, List<Long>> rss = new LinkedHashMap<>();
         pids.keySet().forEach(name -> rss.put(name, new ArrayList<>()));
         for (int s = 0; s < samples; s++) {
           if (s > 0) {

@@ -98,9 +98,10 @@ final class ClusterReport {
     md.append("Each run, gateway lists the edge node online (s): ").append(values(edges, "gateway_online_ms"))
         .append("; bare member joined (s): ").append(values(bares, "joined_line_ms")).append(".\n");
     md.append(f("The bench member itself (launched by the script, the same code as the bare member plus the measuring): "
-        + "%.2f s from launch to joined, %.2f s of it after the JVM had started; %d members in the cluster when it joined.%n%n",
+        + "%.2f s from launch to joined, %.2f s of it after the JVM had started, %.2f s creating the cluster manager and in "
+        + "`buildClustered()`; %d members in the cluster when it joined.%n%n",
         bench.getLong("launch_to_joined_ms") / 1000.0, bench.getLong("jvm_start_to_joined_ms") / 1000.0,
-        bench.getInteger("members_at_join")));
+        bench.getLong("join_call_ms") / 1000.0, bench.getInteger("members_at_join")));
   }
 
   private static List<Double> seconds(JsonArray samples, String key) {
