@@ -52,4 +52,18 @@ final class BenchSupport {
     long total = busy + Long.parseLong(f[4]) + Long.parseLong(f[5]);
     return new long[] {busy, total};
   }
+
+  /** A field of /proc/&lt;pid&gt;/status in kB (VmRSS, VmHWM), or -1 when the process is gone. */
+  static long statusKb(long pid, String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+        if (line.startsWith(field + ":")) {
+          return Long.parseLong(line.substring(field.length() + 1).trim().split("\\s+")[0]);
+        }
+      }
+      return -1;
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
 }
