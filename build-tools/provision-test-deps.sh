@@ -12,6 +12,8 @@ set -euo pipefail
 TEST_PACKAGES=(
   mosquitto-clients
   openssl
+  chromium
+  chromium-driver
 )
 
 # Commands every build needs, with the Debian package that provides each.
