@@ -76,9 +76,8 @@ export function formError(form, message) {
 export function showErrors(form, error, codeFields = {}) {
   clearErrors(form);
   let placed = 0;
-  for (const detail of error.details || []) {
-    const name = fieldFor(form, detail.field);
-    if (name && fieldError(form, name, explain(form, name, detail))) {
+  for (const [name, detail] of mostSpecific(form, error.details || [])) {
+    if (fieldError(form, name, explain(form, name, detail))) {
       placed += 1;
     }
   }
@@ -93,6 +92,30 @@ export function showErrors(form, error, codeFields = {}) {
       first.focus();
     }
   }
+}
+
+/** Rules that only repeat that something below failed ("Property x does not match schema", "unknown field x"). */
+const GENERIC = new Set(['properties', 'unevaluatedProperties', 'additionalProperties', 'allOf', 'anyOf', 'oneOf', '$ref']);
+
+/**
+ * One detail per field: the most telling rule reported for it. Generic ones count only when nothing
+ * specific was reported at all: once a field fails, the validator also calls every other field of the
+ * body "unknown" (unevaluatedProperties after a failed allOf), which would blame valid fields.
+ */
+function mostSpecific(form, details) {
+  const specific = details.filter(detail => !GENERIC.has(keyword(detail)));
+  const chosen = new Map();
+  for (const detail of specific.length ? specific : details) {
+    const name = fieldFor(form, detail.field);
+    if (name && !chosen.has(name)) {
+      chosen.set(name, detail);
+    }
+  }
+  return chosen;
+}
+
+function keyword(detail) {
+  return (detail.rule || '').split('/').pop();
 }
 
 function describe(error) {
@@ -116,12 +139,44 @@ function fieldFor(form, pointer) {
   return null;
 }
 
-/** The validator's words are terse ("String does not match pattern"): say what is expected instead. */
+/** The validator's words are terse ("Array has too few items ( + 0 < 1)"): say what is expected instead. */
 function explain(form, name, detail) {
-  const rule = (detail.rule || '').split('/').pop();
+  const rule = detail.rule || '';
+  const message = detail.message || '';
   const box = form.querySelector(`.field[data-field="${name}"]`);
-  if (rule === 'pattern' && box && box.dataset.pattern) {
-    return box.dataset.pattern;
+  const format = box && box.dataset.pattern;
+  const bound = message.match(/is (less|greater) than (?:or equal to )?(-?[\d.]+)/);
+  switch (keyword(detail)) {
+    case 'pattern':
+    case 'propertyNames':
+    case 'not':
+      return format || 'Has characters that are not allowed here.';
+    case 'minimum':
+    case 'exclusiveMinimum':
+      return bound ? `Must be at least ${bound[2]}.` : 'Too small.';
+    case 'maximum':
+    case 'exclusiveMaximum':
+      return bound ? `Must be at most ${bound[2]}.` : 'Too large.';
+    case 'type': {
+      const expected = (message.match(/Expected (\w+)/) || [])[1];
+      return {integer: 'Must be a whole number.', number: 'Must be a number.'}[expected] || `Must be a${expected ? ` ${expected}` : ' different type'}.`;
+    }
+    case 'enum': {
+      const choices = (message.match(/\[(.*)\]/) || [])[1];
+      return choices ? `Choose one of ${choices.replace(/"/g, '').replace(/,/g, ', ')}.` : 'Not one of the allowed values.';
+    }
+    case 'minItems':
+      return 'Give at least one.';
+    case 'maxItems':
+    case 'maxProperties':
+      return 'Too many entries.';
+    case 'minLength':
+      return 'Must not be empty.';
+    case 'maxLength':
+      return 'Too long.';
+    case 'required':
+      return 'Required.';
+    default:
+      return rule.includes('propertyNames') && format ? format : message || 'Not a valid value.';
   }
-  return detail.message || 'Not a valid value.';
 }

@@ -55,11 +55,11 @@ class UsersSection {
           h('td', {'data-label': 'Role'}, role),
           h('td', {'data-label': 'State'}, h('span', {class: `badge tone-${user.disabled ? 'warn' : 'ok'}`}, user.disabled ? 'disabled' : 'enabled')),
           h('td', {'data-label': 'Created'}, fmt.dateTime(user.created_at)),
-          h('td', {'data-label': 'Actions', class: 'row-actions'},
+          h('td', {'data-label': 'Actions'}, h('div', {class: 'row-actions'},
             button('Set password', e => this.password(e.currentTarget, user)),
             button(user.disabled ? 'Enable' : 'Disable', e => this.update(e.currentTarget, user, {disabled: !user.disabled},
               `${user.username} ${user.disabled ? 'enabled' : 'disabled'}`)),
-            user.username === me ? null : button('Delete', e => this.remove(e.currentTarget, user), {kind: 'danger'})));
+            user.username === me ? null : button('Delete', e => this.remove(e.currentTarget, user), {kind: 'danger'}))));
       })))));
   }
 
@@ -165,7 +165,7 @@ class KeysSection {
         h('td', {'data-label': 'Owner'}, key.owner),
         h('td', {'data-label': 'Created'}, fmt.dateTime(key.created_at)),
         h('td', {'data-label': 'Last used'}, key.last_used_at ? fmt.ago(key.last_used_at) : 'never'),
-        h('td', {'data-label': 'State', class: 'row-actions'}, key.revoked ? h('span', {class: 'badge tone-muted'}, 'revoked')
+        h('td', {'data-label': 'State'}, key.revoked ? h('span', {class: 'badge tone-muted'}, 'revoked')
           : button('Revoke', e => this.revoke(e.currentTarget, key), {kind: 'danger'}))))))));
   }
 

@@ -54,7 +54,8 @@ function form(bot, scope) {
         hint: 'The node that runs it; the gateway\'s own node is local.', pattern: 'Lowercase letters, digits and dashes.'}),
       field('Working directory', 'workdir', {value: spec.workdir || '', hint: 'Relative to the bot\'s directory on the node; empty = the bot directory.'}),
       field('Environment', 'env', {control: 'textarea', value: Object.entries(spec.env || {}).map(([k, v]) => `${k}=${v}`).join('\n'),
-        spellcheck: 'false', hint: 'One NAME=value per line. PATH, HOME, LD_* and CODEX32_* are set by the node.'})),
+        spellcheck: 'false', hint: 'One NAME=value per line. PATH, HOME, LD_* and CODEX32_* are set by the node.',
+        pattern: 'Names are letters, digits and _ (not starting with a digit); PATH, HOME, LD_* and CODEX32_* are not allowed.'})),
     h('details', {class: 'advanced'},
       h('summary', {}, 'Restart policy and limits'),
       field('Restart policy', 'restart.policy', {control: 'select', value: spec.restart?.policy || 'on-failure',
@@ -163,7 +164,7 @@ function mergePatch(bot, next) {
   const patch = {};
   for (const key of ['name', 'description', 'role', 'command', 'workdir', 'placement', 'restart', 'resources',
     'stop_timeout_ms', 'heartbeat_timeout_s', 'max_runtime_s']) {
-    if (JSON.stringify(bot[key] ?? null) === JSON.stringify(next[key] ?? null)) {
+    if (same(bot[key], next[key])) {
       continue;
     }
     if (next[key] !== undefined) {
@@ -185,6 +186,14 @@ function mergePatch(bot, next) {
     patch.env = env;
   }
   return patch;
+}
+
+/** Equal, where an object from the form counts as equal when the bot has the same value for each of its keys. */
+function same(before, after) {
+  if (after && typeof after === 'object' && !Array.isArray(after) && before && typeof before === 'object') {
+    return Object.entries(after).every(([k, v]) => same(before[k], v));
+  }
+  return JSON.stringify(before ?? null) === JSON.stringify(after ?? null);
 }
 
 function read(object, path) {

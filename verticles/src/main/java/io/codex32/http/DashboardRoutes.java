@@ -1,8 +1,6 @@
 package io.codex32.http;
 
 import io.vertx.ext.web.Router;
-import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -17,28 +15,22 @@ public final class DashboardRoutes {
 
   /** Chart.js, loaded by the bot page as {@code /vendor/chart.js/chart.umd.min.js}. */
   static final String CHART_JS_PATH = "/vendor/chart.js/";
-  private static final String CHART_JS_ROOT = "META-INF/resources/webjars/chart.js/" + webJarVersion("org.webjars.npm", "chart.js") + "/dist";
+  private static final String CHART_JS_ROOT = "META-INF/resources/webjars/chart.js/"
+      + webJarVersion("org.webjars.npm", "chart.js") + "/dist";
 
   private DashboardRoutes() {
   }
 
   /** The dashboard's files; call after every other route, since it answers whatever path is left. */
   public static void mount(Router router) {
-    // A versioned path never changes its content: cache it for a day.
-    router.route(CHART_JS_PATH + "*").handler(StaticHandler.create(CHART_JS_ROOT).setCachingEnabled(true));
-    router.route("/*").handler(DashboardRoutes::revalidate).handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    router.route(CHART_JS_PATH + "*").handler(new BundledFiles(CHART_JS_ROOT, CHART_JS_PATH));
+    router.route("/*").handler(new BundledFiles("webroot", "/"));
   }
 
   /** For a process without the API (the edge node): the dashboard, its responses with the gateway's security headers. */
   public static void mountStandalone(Router router) {
     router.route().handler(new SecurityHeaders());
     mount(router);
-  }
-
-  /** The dashboard's own files change with each release under the same names: browsers must ask before reusing them. */
-  private static void revalidate(RoutingContext rc) {
-    rc.response().putHeader("Cache-Control", "no-cache");
-    rc.next();
   }
 
   /** The version of a WebJar on the classpath, which is also the folder its files are under. */

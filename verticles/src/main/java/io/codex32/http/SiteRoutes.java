@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.openapi.contract.OpenAPIContract;
@@ -44,7 +43,7 @@ final class SiteRoutes {
         rc.next();
       }
     });
-    router.route("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_WEBJAR + SWAGGER_UI_VERSION).setCachingEnabled(true));
+    router.route("/docs/swagger-ui/*").handler(new BundledFiles(SWAGGER_WEBJAR + SWAGGER_UI_VERSION, "/docs/swagger-ui/"));
     router.route("/api/*").handler(this::unmatchedApiRequest);
     DashboardRoutes.mount(router);
   }
