@@ -6,6 +6,8 @@ import {h} from './dom.js';
 
 const SCRIPT = '/vendor/chart.js/chart.umd.min.js';
 const MAX_POINTS = 600;
+/** The x axis spans at least this long, so a fresh bot's first samples do not fill it edge to edge. */
+const MIN_SPAN_MS = 60_000;
 let loading = null;
 
 export function loadChartJs() {
@@ -76,6 +78,7 @@ export class TimeChart {
         },
       },
     });
+    this.changed();
     this.media = matchMedia('(prefers-color-scheme: dark)');
     this.onScheme = () => this.recolor();
     this.media.addEventListener('change', this.onScheme);
@@ -103,6 +106,9 @@ export class TimeChart {
     this.latest.textContent = last ? `${this.format(last.y)} now · ${this.points.length} samples` : 'no samples yet';
     this.el.dataset.points = String(this.points.length);
     if (this.chart) {
+      const first = this.points[0];
+      this.chart.options.scales.x.min = first ? Math.min(first.x, last.x - MIN_SPAN_MS) : undefined;
+      this.chart.options.scales.x.max = last ? last.x : undefined;
       this.chart.update('none');
     }
   }

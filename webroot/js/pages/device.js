@@ -22,7 +22,8 @@ export function render(main, params, scope) {
   main.append(page.el);
   scope.add(live.subscribe(`devices/${params.id}/telemetry`, event => event.type === 'telemetry' && page.telemetry(event.data)));
   scope.add(live.onResync(() => page.load()));
-  scope.every(10000, () => document.visibilityState === 'visible' && page.load());
+  // Online and offline are not streamed: re-read the device every few seconds.
+  scope.every(5000, () => document.visibilityState === 'visible' && page.load());
   scope.every(1500, () => page.pollCommands());
   page.load();
 }
@@ -147,8 +148,8 @@ class DevicePage {
         const command = await api.post(`${this.path}/commands`, body);
         this.commands.push(command);
         this.drawCommands();
-        toast(this.device && this.device.online ? 'Command queued; it is delivered when the device acknowledges it.'
-          : 'Command queued; the device is offline and gets it when it reconnects with a persistent session.');
+        toast('Command queued. It is delivered when the device, subscribed to its commands, acknowledges it; '
+          + 'an offline device gets it when it reconnects with a persistent session.');
       } catch (error) {
         showErrors(form, error, {command_queue_full: 'name'});
       }

@@ -92,9 +92,11 @@ class DeviceRow {
     this.tr = h('tr', {}, h('td', {'data-label': 'Device'}, this.name), this.state, this.latest, this.labels);
   }
 
-  update(device) {
+  /** source: "reload" (the list was read) or "live" (a telemetry event). */
+  update(device, source = 'reload') {
     this.device = device;
     this.tr.dataset.device = device.id;
+    this.tr.dataset.updated = source;
     this.name.href = `#/devices/${encodeURIComponent(device.id)}`;
     replace(this.name, device.name || device.id, device.name && device.name !== device.id ? h('span', {class: 'sub'}, device.id) : null);
     replace(this.state, onlineBadge(device.online), device.enabled === false ? h('span', {class: 'badge tone-warn'}, 'disabled') : null,
@@ -104,8 +106,7 @@ class DeviceRow {
   }
 
   telemetry(message) {
-    this.device = {...this.device, online: true, last_seen: message.time, telemetry: message};
-    this.update(this.device);
+    this.update({...this.device, online: true, last_seen: message.time, telemetry: message}, 'live');
     this.latest.classList.remove('flash');
     void this.latest.offsetWidth;
     this.latest.classList.add('flash');
