@@ -14,6 +14,8 @@ import * as devices from './pages/devices.js';
 import * as device from './pages/device.js';
 import * as admin from './pages/admin.js';
 
+// Every page is loaded up front (index.html preloads the whole graph at once): once the dashboard is
+// open, moving between pages needs nothing from the gateway but data, also while it is unreachable.
 const ROUTES = [
   ['/login', login],
   ['/', fleet],
@@ -40,7 +42,8 @@ async function render() {
   scope = new Scope();
   const mine = scope;
   const found = match(ROUTES, route.path);
-  if (!session.signedIn() && found?.page !== login) {
+  const isLogin = found !== null && found.page === login;
+  if (!session.signedIn() && !isLogin) {
     navigate(`/login?next=${encodeURIComponent(route.path)}`, {replace: true});
     return;
   }
@@ -57,7 +60,7 @@ async function render() {
       return;
     }
   }
-  if (session.signedIn() && found?.page === login) {
+  if (session.signedIn() && isLogin) {
     navigate('/', {replace: true});
     return;
   }
@@ -70,8 +73,25 @@ async function render() {
   }
   const heading = main.querySelector('h1');
   document.title = heading ? `${heading.textContent} · Codex-32` : 'Codex-32';
-  if (heading && document.activeElement !== document.body && !main.contains(document.activeElement)) {
+  // After a navigation, start keyboard and screen-reader users at the new page's heading.
+  if (heading && !firstRender) {
     heading.focus({preventScroll: true});
+  }
+  firstRender = false;
+  if (session.signedIn() && !session.userConfirmed()) {
+    confirmUser(session.user());
+  }
+}
+
+/** The user was remembered by this tab: ask the gateway, and render again if the role changed meanwhile. */
+async function confirmUser(remembered) {
+  try {
+    const fresh = await session.loadUser();
+    if (JSON.stringify(fresh) !== JSON.stringify(remembered)) {
+      render();
+    }
+  } catch {
+    // A session that ended is handled by session.onChange; an unreachable gateway shows on the page.
   }
 }
 

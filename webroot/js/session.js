@@ -9,7 +9,9 @@ const KEY = 'codex32.session';
 const EARLY_MS = 60_000;
 
 let tokens = load();
-let me = null;
+/** From the last page load of this tab until loadUser() confirms it: the first render need not wait for /auth/me. */
+let me = tokens && tokens.me ? tokens.me : null;
+let confirmed = false;
 let refreshing = null;
 let timer = null;
 const listeners = new Set();
@@ -28,9 +30,14 @@ function store(pair) {
     access_token: pair.access_token,
     refresh_token: pair.refresh_token,
     expires_at: Date.now() + (pair.expires_in || 900) * 1000,
+    me,
   };
-  sessionStorage.setItem(KEY, JSON.stringify(tokens));
+  save();
   schedule();
+}
+
+function save() {
+  sessionStorage.setItem(KEY, JSON.stringify(tokens));
 }
 
 function schedule() {
@@ -49,9 +56,14 @@ export function accessToken() {
   return tokens && tokens.access_token;
 }
 
-/** {subject, role, kind, permissions} of the signed-in user, once loaded. */
+/** {subject, role, kind, permissions} of the signed-in user, once loaded (possibly as remembered by this tab). */
 export function user() {
   return me;
+}
+
+/** Whether user() comes from the gateway during this page load rather than from this tab's memory. */
+export function userConfirmed() {
+  return confirmed;
 }
 
 export function can(permission) {
@@ -80,6 +92,11 @@ export async function loadUser() {
     return request('GET', '/api/v1/auth/me', {token: accessToken()});
   });
   me = json;
+  confirmed = true;
+  if (tokens) {
+    tokens.me = me;
+    save();
+  }
   schedule();
   return me;
 }
@@ -128,6 +145,7 @@ export function end(reason) {
   }
   tokens = null;
   me = null;
+  confirmed = false;
   clearTimeout(timer);
   sessionStorage.removeItem(KEY);
   listeners.forEach(listener => listener(false, reason));

@@ -36,7 +36,9 @@ export function render(main, params, scope) {
 
   const loadBots = () => api.all('/api/v1/bots').then(bots => {
     if (scope.alive) {
+      performance.mark('codex32:bots-loaded');
       table.show(bots);
+      performance.mark('codex32:bots-shown');
     }
   }, error => {
     if (scope.alive) {
@@ -93,7 +95,7 @@ class BotTable {
       this.tbody = h('tbody', {});
       this.noMatch = h('p', {class: 'muted', hidden: true}, 'No bot matches the filter.');
       replace(this.container, h('div', {class: 'table-wrap'},
-        h('table', {class: 'table responsive', id: 'bots-table'},
+        h('table', {class: 'table responsive fixed', id: 'bots-table'},
           h('thead', {}, h('tr', {}, ['Bot', 'Status', 'Node', 'CPU', 'Memory', 'Uptime'].map(t => h('th', {scope: 'col'}, t)))),
           this.tbody)), this.noMatch);
       this.firstRender = true;
@@ -121,9 +123,12 @@ class BotTable {
     this.filter(this.query, this.status);
     this.summarize();
     if (this.firstRender) {
+      // For the benchmark (docs/benchmarks.md): time from navigation start to the first frame showing the list.
       this.firstRender = false;
-      performance.mark('codex32:fleet-rendered');
-      document.documentElement.dataset.fleetRenderedMs = String(Math.round(performance.now()));
+      requestAnimationFrame(() => setTimeout(() => {
+        performance.mark('codex32:fleet-rendered');
+        document.documentElement.dataset.fleetRenderedMs = String(Math.round(performance.now()));
+      }));
     }
   }
 
@@ -175,18 +180,23 @@ class BotTable {
   }
 }
 
+/** Rows are clones of one prototype: much cheaper than building 200 rows element by element. */
+const ROW = h('tr', {},
+  h('td', {'data-label': 'Bot'}, h('a', {})),
+  h('td', {'data-label': 'Status'}),
+  h('td', {'data-label': 'Node'}),
+  h('td', {'data-label': 'CPU', class: 'num'}),
+  h('td', {'data-label': 'Memory', class: 'num'}),
+  h('td', {'data-label': 'Uptime', class: 'num'}));
+
 class BotRow {
   constructor(bot) {
-    this.nameLink = h('a', {href: `#/bots/${encodeURIComponent(bot.id)}`});
-    this.cells = {
-      name: h('td', {'data-label': 'Bot'}, this.nameLink),
-      status: h('td', {'data-label': 'Status'}),
-      node: h('td', {'data-label': 'Node'}),
-      cpu: h('td', {'data-label': 'CPU', class: 'num'}),
-      memory: h('td', {'data-label': 'Memory', class: 'num'}),
-      uptime: h('td', {'data-label': 'Uptime', class: 'num'}),
-    };
-    this.tr = h('tr', {dataset: {bot: bot.id}}, Object.values(this.cells));
+    this.tr = ROW.cloneNode(true);
+    this.tr.dataset.bot = bot.id;
+    const [name, status, node, cpu, memory, uptime] = this.tr.children;
+    this.nameLink = name.firstChild;
+    this.nameLink.href = `#/bots/${encodeURIComponent(bot.id)}`;
+    this.cells = {name, status, node, cpu, memory, uptime};
     this.update(bot);
   }
 

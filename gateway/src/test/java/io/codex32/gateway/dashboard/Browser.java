@@ -18,6 +18,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -128,13 +129,15 @@ final class Browser implements AutoCloseable {
 
   /** Waits until {@code condition} yields a non-null, non-false value; the message names what was awaited. */
   <T> T until(String what, Function<WebDriver, T> condition) {
-    return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).withMessage(what).until(condition);
+    // An element the page replaced between finding and reading it is not an answer yet: ask again.
+    return new WebDriverWait(driver, WAIT, Duration.ofMillis(100)).withMessage(what)
+        .ignoring(StaleElementReferenceException.class).until(condition);
   }
 
   /** Whether {@code condition} holds within {@code timeout}; for retrying an action that may come too early. */
   boolean within(Duration timeout, Function<WebDriver, Boolean> condition) {
     try {
-      return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).until(condition);
+      return new WebDriverWait(driver, timeout, Duration.ofMillis(100)).ignoring(StaleElementReferenceException.class).until(condition);
     } catch (TimeoutException notYet) {
       return false;
     }
@@ -162,15 +165,24 @@ final class Browser implements AutoCloseable {
   }
 
   void signIn(String username, String password) {
-    visible("input[name=password]");
-    type("input[name=username]", username);
-    type("input[name=password]", password, Keys.ENTER);
+    visible(".login-form [name=password]");
+    type(".login-form [name=username]", username);
+    type(".login-form [name=password]", password, Keys.ENTER);
     visible("#connection[data-state=live]");
+  }
+
+  /** Signs in unless the page, once it has settled, shows someone signed in already. */
+  void ensureSignedIn(String username, String password) {
+    String page = until("the sign-in form or a signed-in page", d -> present(".login-form") ? "sign-in"
+        : present("#sign-out:not([hidden])") ? "signed-in" : null);
+    if (page.equals("sign-in")) {
+      signIn(username, password);
+    }
   }
 
   void signOut() {
     click("#sign-out");
-    visible("input[name=password]");
+    visible(".login-form [name=password]");
   }
 
   /** Whole-page screenshot: the window grows to the page's height for the shot. */

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
@@ -82,6 +83,9 @@ class DashboardIT {
       }
     }
   }
+
+  @RegisterExtension
+  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
 
   @AfterEach
   void noConsoleErrors() {
@@ -161,9 +165,8 @@ class DashboardIT {
     assertThat(admin.post("/api/v1/users", new JsonObject().put("username", "vera").put("password", "viewer-pass-1")
         .put("role", "viewer")).status()).isEqualTo(201);
     browser.load("/");
-    if (browser.present("#sign-out:not([hidden])")) {
-      browser.signOut();
-    }
+    browser.ensureSignedIn("admin", GatewayProcess.ADMIN_PASSWORD);
+    browser.signOut();
     browser.signIn("vera", "viewer-pass-1");
 
     browser.visible("#bots-table tr[data-bot=ticker]");
@@ -179,9 +182,9 @@ class DashboardIT {
     browser.screenshot("08-viewer-bot");
 
     browser.go("/admin");
-    browser.showing(".error-box", "Your role cannot");
+    browser.showing(".error-box", "Your role cannot manage users");
     browser.go("/bots/new");
-    browser.showing(".error-box", "Your role cannot");
+    browser.showing(".error-box", "Your role cannot create or change bots");
     browser.signOut();
   }
 
@@ -189,7 +192,7 @@ class DashboardIT {
   @Order(3)
   void deviceTelemetryAppearsLiveAndACommandIsDelivered() throws Exception {
     browser.load("/#/devices");
-    browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
+    browser.ensureSignedIn("admin", GatewayProcess.ADMIN_PASSWORD);
     browser.showing(".empty-title", "No devices yet");
     browser.click("#register-device");
     browser.type("#register-form [name=id]", "greenhouse-1");
@@ -238,9 +241,7 @@ class DashboardIT {
   @Order(4)
   void anAdminAddsAUserAndCreatesAnApiKeyShownOnce() {
     browser.load("/#/admin");
-    if (!browser.present("#sign-out:not([hidden])")) {
-      browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
-    }
+    browser.ensureSignedIn("admin", GatewayProcess.ADMIN_PASSWORD);
     browser.visible("#users-table tr[data-user=admin]");
     browser.type("#new-user-form [name=username]", "olga");
     browser.type("#new-user-form [name=password]", "operator-pass-1");
