@@ -5,7 +5,7 @@
 import {request} from './http.js';
 
 const KEY = 'codex32.session';
-/** Refresh this long before the access token expires. */
+/** Refresh this long before the access token expires (a fifth of its lifetime when that is shorter). */
 const EARLY_MS = 60_000;
 
 let tokens = load();
@@ -26,10 +26,12 @@ function load() {
 }
 
 function store(pair) {
+  const lifetime = (pair.expires_in || 900) * 1000;
   tokens = {
     access_token: pair.access_token,
     refresh_token: pair.refresh_token,
-    expires_at: Date.now() + (pair.expires_in || 900) * 1000,
+    expires_at: Date.now() + lifetime,
+    early_ms: Math.min(EARLY_MS, lifetime / 5),
     me,
   };
   save();
@@ -43,7 +45,7 @@ function save() {
 function schedule() {
   clearTimeout(timer);
   if (tokens) {
-    const wait = Math.max(5_000, tokens.expires_at - Date.now() - EARLY_MS);
+    const wait = Math.max(5_000, tokens.expires_at - Date.now() - (tokens.early_ms ?? EARLY_MS));
     timer = setTimeout(() => refresh().catch(() => {}), wait);
   }
 }

@@ -153,6 +153,13 @@ class DashboardIT {
     browser.showing("#status-history", "running");
     browser.screenshot("06-bot-stopped");
 
+    browser.click("#bot-edit");
+    browser.visible("#bot-form");
+    assertThat(browser.present("#bot-form [name=id]")).as("the id cannot be changed").isFalse();
+    browser.type("#bot-form [name=description]", "Counts seconds");
+    browser.click("#bot-form button[type=submit]");
+    browser.showing(".bot-page .facts", "Counts seconds");
+
     browser.go("/");
     browser.visible("#bots-table tr[data-bot=ticker] [data-status=stopped]");
     browser.screenshot("07-fleet");
