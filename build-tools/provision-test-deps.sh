@@ -14,6 +14,8 @@ TEST_PACKAGES=(
   libssl3
   mosquitto-clients
   openssl
+  chromium
+  chromium-driver
 )
 
 # Commands every build needs, with the Debian package that provides each.

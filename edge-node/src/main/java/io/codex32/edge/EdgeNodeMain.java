@@ -5,6 +5,7 @@ import io.codex32.config.ConfigException;
 import io.codex32.config.EdgeNodeConfig;
 import io.codex32.executor.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
+import io.codex32.http.DashboardRoutes;
 import io.codex32.nodes.NodeHeartbeatVerticle;
 import io.codex32.metrics.VertxFactory;
 import io.vertx.core.Future;
@@ -21,8 +22,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar codex32-edge-node.jar [--conf FILE]}: an edge node. In this release it serves
- * {@code /health} and Prometheus {@code /metrics} and runs the executor of its node, which supervises
- * the bots it finds running from an earlier start; commands reach it once clustering lands.
+ * {@code /health}, Prometheus {@code /metrics} and the web dashboard, and runs the executor of its
+ * node, which supervises the bots it finds running from an earlier start; commands reach it once
+ * clustering lands.
  */
 public final class EdgeNodeMain {
 
@@ -56,6 +58,7 @@ public final class EdgeNodeMain {
       Router router = Router.router(vertx);
       router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "up").put("node", config.nodeId())));
       router.get("/metrics").handler(PrometheusScrapingHandler.create());
+      DashboardRoutes.mountStandalone(router);
       int port = vertx.createHttpServer()
           .requestHandler(router)
           .listen(config.http().port(), config.http().host())

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The edge-node jar starts, says where it listens, and answers health and metrics. */
+/** The edge-node jar starts, says where it listens, and answers health, metrics and the dashboard. */
 @Timeout(120)
 class EdgeNodeIT {
 
@@ -90,6 +90,27 @@ class EdgeNodeIT {
     HttpResponse<String> other = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/bots")).build(),
         HttpResponse.BodyHandlers.ofString());
     assertThat(other.statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void servesTheDashboardUnderTheGatewaysSecurityPolicy() throws Exception {
+    process = start("CODEX32_HTTP_PORT", "0");
+    int port = awaitPort(process, "local");
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.headers().firstValue("Content-Security-Policy").orElse("")).contains("script-src 'self'");
+    assertThat(page.body()).contains("/js/main.js");
+
+    for (String file : new String[] {"/js/main.js", "/vendor/chart.js/chart.umd.min.js"}) {
+      HttpResponse<String> script = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + file)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(script.statusCode()).as(file).isEqualTo(200);
+      assertThat(script.headers().firstValue("Content-Type")).as(file).hasValue("text/javascript; charset=utf-8");
+    }
   }
 
   @Test

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@link #login}. Safe to share between threads. A connection failure (e.g. the process was
  * killed) surfaces as {@link UncheckedIOException}.
  */
-final class ApiClient {
+public final class ApiClient {
 
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(2)).build();
@@ -28,7 +28,7 @@ final class ApiClient {
   }
 
   /** Logs in and keeps the access token for later calls; fails unless the login answers 200. */
-  ApiClient login(String username, String password) {
+  public ApiClient login(String username, String password) {
     Response response = attemptLogin(username, password);
     if (response.status() != 200) {
       throw new AssertionError("login of " + username + " answered " + response);
@@ -41,15 +41,15 @@ final class ApiClient {
     return post("/api/v1/auth/login", new JsonObject().put("username", username).put("password", password));
   }
 
-  Response get(String path) {
+  public Response get(String path) {
     return send("GET", path, null, Map.of());
   }
 
-  Response post(String path, JsonObject body) {
+  public Response post(String path, JsonObject body) {
     return send("POST", path, body, Map.of());
   }
 
-  Response send(String method, String path, JsonObject body, Map<String, String> headers) {
+  public Response send(String method, String path, JsonObject body, Map<String, String> headers) {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(15))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
     if (body != null) {
@@ -71,9 +71,9 @@ final class ApiClient {
   }
 
   /** What the client saw; {@code requestId} is the {@code X-Request-Id} response header. */
-  record Response(int status, String body, String requestId) {
+  public record Response(int status, String body, String requestId) {
 
-    JsonObject json() {
+    public JsonObject json() {
       return new JsonObject(body);
     }
   }

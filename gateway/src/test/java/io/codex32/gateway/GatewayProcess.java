@@ -29,9 +29,9 @@ import java.util.function.Supplier;
  * {@link GatewayProcesses}, which closes it after the test; a JVM shutdown hook kills whatever is
  * still alive if the test JVM itself goes away.
  */
-final class GatewayProcess implements AutoCloseable {
+public final class GatewayProcess implements AutoCloseable {
 
-  static final String ADMIN_PASSWORD = "it-admin-password-1";
+  public static final String ADMIN_PASSWORD = "it-admin-password-1";
   /** Java's exit value for a process ended by a signal is 128 + the signal number. */
   static final int EXIT_SIGKILL = 128 + 9;
   static final int EXIT_SIGTERM = 128 + 15;
@@ -63,7 +63,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** The environment of a test gateway: any free ports on 127.0.0.1, fast bcrypt, known admin password. Mutable. */
-  static Map<String, String> env(Path dataDir) {
+  public static Map<String, String> env(Path dataDir) {
     Map<String, String> env = new HashMap<>();
     env.put("CODEX32_HTTP_HOST", "127.0.0.1");
     env.put("CODEX32_HTTP_PORT", "0");
@@ -81,7 +81,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** Starts with exactly {@code env} (plus no inherited {@code CODEX32_*}) and waits until it is ready. */
-  static GatewayProcess start(String name, Path dataDir, Map<String, String> env) {
+  public static GatewayProcess start(String name, Path dataDir, Map<String, String> env) {
     try {
       // A ports.json left by an earlier run would point at a dead port: only the new process may write it.
       Files.deleteIfExists(dataDir.resolve("ports.json"));
@@ -201,7 +201,7 @@ final class GatewayProcess implements AutoCloseable {
   }
 
   /** SIGTERM, then waits for the exit; returns the exit value (143 after the shutdown hooks ran). */
-  int stop() {
+  public int stop() {
     process.destroy();
     return awaitExit();
   }
@@ -228,22 +228,22 @@ final class GatewayProcess implements AutoCloseable {
     return process.pid();
   }
 
-  int port() {
+  public int port() {
     if (port < 0) {
       throw new IllegalStateException(name + " is not ready; its port is unknown");
     }
     return port;
   }
 
-  URI uri(String path) {
+  public URI uri(String path) {
     return URI.create("http://127.0.0.1:" + port() + path);
   }
 
-  ApiClient api() {
+  public ApiClient api() {
     return new ApiClient(port());
   }
 
-  Path dataDir() {
+  public Path dataDir() {
     return dataDir;
   }
 

@@ -5,21 +5,17 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.openapi.contract.OpenAPIContract;
 import io.vertx.openapi.contract.Path;
-import java.io.IOException;
-import java.io.InputStream;
 import java.lang.management.ManagementFactory;
-import java.util.Properties;
 
 /** Everything on the port that is not the REST API: health, metrics, the OpenAPI document, Swagger UI, dashboard. */
 final class SiteRoutes {
 
   private static final String SWAGGER_WEBJAR = "META-INF/resources/webjars/swagger-ui/";
-  private static final String SWAGGER_UI_VERSION = swaggerUiVersion();
+  private static final String SWAGGER_UI_VERSION = DashboardRoutes.webJarVersion("org.webjars", "swagger-ui");
 
   private final ApiServices services;
   private final OpenAPIContract contract;
@@ -47,9 +43,9 @@ final class SiteRoutes {
         rc.next();
       }
     });
-    router.route("/docs/swagger-ui/*").handler(StaticHandler.create(SWAGGER_WEBJAR + SWAGGER_UI_VERSION).setCachingEnabled(true));
+    router.route("/docs/swagger-ui/*").handler(new BundledFiles(SWAGGER_WEBJAR + SWAGGER_UI_VERSION, "/docs/swagger-ui/"));
     router.route("/api/*").handler(this::unmatchedApiRequest);
-    router.route("/*").handler(StaticHandler.create("webroot").setIndexPage("index.html"));
+    DashboardRoutes.mount(router);
   }
 
   /** No operation matched: 405 with Allow when the path exists with other methods, else 404. */
@@ -91,18 +87,5 @@ final class SiteRoutes {
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")
         .end(body.encode());
-  }
-
-  private static String swaggerUiVersion() {
-    try (InputStream in = SiteRoutes.class.getClassLoader()
-        .getResourceAsStream("META-INF/maven/org.webjars/swagger-ui/pom.properties")) {
-      Properties properties = new Properties();
-      if (in != null) {
-        properties.load(in);
-      }
-      return properties.getProperty("version", "");
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the Swagger UI version", e);
-    }
   }
 }

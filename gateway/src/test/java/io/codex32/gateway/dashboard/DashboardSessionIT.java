@@ -1,0 +1,65 @@
+package io.codex32.gateway.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.codex32.gateway.GatewayProcess;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An open dashboard outlives its access token: it refreshes the token and keeps its live connection. */
+@Timeout(300)
+class DashboardSessionIT {
+
+  /** The shortest lifetime the gateway accepts. */
+  private static final int TOKEN_SECONDS = 30;
+
+  @TempDir
+  static Path tmp;
+  private static GatewayProcess gateway;
+  private static Browser browser;
+  @RegisterExtension
+  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
+
+  @AfterAll
+  static void stop() {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      if (gateway != null) {
+        gateway.close();
+      }
+    }
+  }
+
+  @Test
+  void theDashboardKeepsWorkingPastTheFirstAccessTokensExpiry() {
+    Path dataDir = tmp.resolve("data");
+    Map<String, String> env = GatewayProcess.env(dataDir);
+    env.put("CODEX32_AUTH_ACCESS_TOKEN_TTL_S", String.valueOf(TOKEN_SECONDS));
+    gateway = GatewayProcess.start("session", dataDir, env);
+    browser = Browser.open("http://127.0.0.1:" + gateway.port());
+    browser.expectConsoleError(DashboardIT.NODES_API_MISSING);
+    browser.load("/");
+    browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
+    String first = accessToken();
+    long expiry = System.currentTimeMillis() + TOKEN_SECONDS * 1000L;
+
+    browser.until("a refreshed access token", d -> !accessToken().equals(first));
+    browser.until("the first access token expired", d -> System.currentTimeMillis() > expiry + 2000);
+    browser.visible("#connection[data-state=live]");
+    browser.go("/devices");
+    browser.showing(".empty-title", "No devices yet");
+    assertThat(browser.present(".login-form")).as("still signed in").isFalse();
+  }
+
+  private static String accessToken() {
+    return (String) browser.script("return JSON.parse(sessionStorage.getItem('codex32.session')).access_token");
+  }
+}
