@@ -23,10 +23,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar codex32-edge-node.jar [--conf FILE]}: an edge node. In this release it serves
  * {@code /health}, Prometheus {@code /metrics} and the web dashboard, and runs the executor of its
- * node, which supervises the bots it finds running from an earlier start; commands reach it once
- * clustering lands.
+ * node: the bots a gateway places on it (over the clustered event bus) and those it finds running
+ * from an earlier start.
  */
 public final class EdgeNodeMain {
+
+  private static final long SHUTDOWN_WAIT_S = 30;
 
   private EdgeNodeMain() {
   }
@@ -73,6 +75,9 @@ public final class EdgeNodeMain {
           .compose(vertx::deployVerticle)
           .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, config.node(), Clock.systemUTC()))
           .await(1, TimeUnit.MINUTES);
+      // bots keep running (the next start adopts them); a clustered node leaves the cluster at once
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture()
+          .completeOnTimeout(null, SHUTDOWN_WAIT_S, TimeUnit.SECONDS).join(), "codex32-shutdown"));
       log.info("Codex-32 edge node '{}' listening on port {}", config.nodeId(), port);
       System.out.println("Codex-32 edge node '" + config.nodeId() + "' is up on port " + port);
     } catch (Exception e) {

@@ -21,6 +21,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class GatewayMain {
 
+  private static final long SHUTDOWN_WAIT_S = 30;
+
   private GatewayMain() {
   }
 
@@ -54,7 +56,10 @@ public final class GatewayMain {
     }
     try {
       GatewayRuntime runtime = GatewayRuntime.start(vertx, config).await(2, TimeUnit.MINUTES);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> runtime.close().transform(v -> vertx.close()), "codex32-shutdown"));
+      // waited for: a clustered gateway then leaves the cluster at once instead of looking crashed
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> runtime.close().transform(v -> vertx.close())
+          .toCompletionStage().toCompletableFuture().completeOnTimeout(null, SHUTDOWN_WAIT_S, TimeUnit.SECONDS).join(),
+          "codex32-shutdown"));
       announce(log, config, runtime);
     } catch (Exception e) {
       int code = ExitCodes.report("failed to start", e);
