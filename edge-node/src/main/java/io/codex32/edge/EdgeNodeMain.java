@@ -1,6 +1,6 @@
 package io.codex32.edge;
 
-import io.codex32.cluster.ClusteredVertx;
+import io.codex32.cluster.ClusterLink;
 import io.codex32.config.ConfigException;
 import io.codex32.config.EdgeNodeConfig;
 import io.codex32.executor.ExecutorSettings;
@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code java -jar codex32-edge-node.jar [--conf FILE]}: an edge node. In this release it serves
  * {@code /health}, Prometheus {@code /metrics} and the web dashboard, and runs the executor of its
  * node: the bots a gateway places on it (over the clustered event bus) and those it finds running
- * from an earlier start.
+ * from an earlier start. It starts and keeps supervising its bots without a gateway; the
+ * {@link ClusterLink} joins the cluster whenever one is reachable.
  */
 public final class EdgeNodeMain {
 
@@ -35,7 +36,7 @@ public final class EdgeNodeMain {
 
   public static void main(String[] args) {
     if (System.getProperty("logback.configurationFile") == null) {
-      System.setProperty("logback.configurationFile", "conf/logback.xml");
+      System.setProperty("logback.configurationFile", "conf/logback-edge.xml");
     }
     EdgeNodeConfig config;
     try {
@@ -46,19 +47,13 @@ public final class EdgeNodeMain {
       return;
     }
     Logger log = LoggerFactory.getLogger(EdgeNodeMain.class);
-    Vertx vertx;
+    // The node's own Vert.x, never clustered: the executor keeps its bots whether or not a gateway is reachable.
+    Vertx vertx = VertxFactory.create(new VertxOptions());
     try {
-      vertx = config.cluster().enabled() ? ClusteredVertx.start(new VertxOptions(), config.cluster(), true).await(2, TimeUnit.MINUTES)
-          : VertxFactory.create(new VertxOptions());
-    } catch (Exception e) {
-      log.error("could not join the cluster", e);
-      System.err.println("codex32-edge: could not join the cluster: " + e.getMessage());
-      System.exit(1);
-      return;
-    }
-    try {
+      ClusterLink link = config.cluster().enabled()
+          ? new ClusterLink(config.cluster(), config.nodeId(), config.eventBuffer(), config.rejoinIntervalMs()) : null;
       Router router = Router.router(vertx);
-      router.get("/health").handler(rc -> rc.json(new JsonObject().put("status", "up").put("node", config.nodeId())));
+      router.get("/health").handler(rc -> health(config, link).onSuccess(rc::json).onFailure(rc::fail));
       router.get("/metrics").handler(PrometheusScrapingHandler.create());
       DashboardRoutes.mountStandalone(router);
       int port = vertx.createHttpServer()
@@ -71,7 +66,9 @@ public final class EdgeNodeMain {
           ExecutorSettings.DEFAULT_SEARCH_PATH, config.gatewayApiUrl(), config.gatewayMqttUrl(), config.executor().sampleIntervalMs(),
           config.executor().adoptRunning(),
           config.executor().cgroups());
-      ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC())
+      // The link first, so that it keeps the events of the bots the executor adopts at start.
+      (link == null ? Future.succeededFuture() : vertx.deployVerticle(link))
+          .compose(v -> ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC()))
           .compose(vertx::deployVerticle)
           .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, config.node(), Clock.systemUTC()))
           .await(1, TimeUnit.MINUTES);
@@ -85,5 +82,10 @@ public final class EdgeNodeMain {
       vertx.close();
       System.exit(1);
     }
+  }
+
+  private static Future<JsonObject> health(EdgeNodeConfig config, ClusterLink link) {
+    JsonObject health = new JsonObject().put("status", "up").put("node", config.nodeId());
+    return link == null ? Future.succeededFuture(health) : link.status().map(cluster -> health.put("cluster", cluster));
   }
 }

@@ -81,7 +81,7 @@ public final class ClusteredVertx {
     }
   }
 
-  private static EventBusOptions eventBus(ClusterConfig cluster) {
+  static EventBusOptions eventBus(ClusterConfig cluster) {
     EventBusOptions options = new EventBusOptions().setPort(cluster.eventBusPort());
     if (!cluster.host().isEmpty()) {
       options.setHost(cluster.host()).setClusterPublicHost(cluster.host());
@@ -94,7 +94,7 @@ public final class ClusteredVertx {
     return options;
   }
 
-  private static String withPort(String member) {
+  static String withPort(String member) {
     boolean hasPort = member.startsWith("[") ? member.contains("]:") : member.indexOf(':') > 0 && member.indexOf(':') == member
         .lastIndexOf(':');
     return hasPort ? member : member + ":" + DEFAULT_PORT;

@@ -15,7 +15,7 @@ import java.util.function.Function;
 public final class EventBusExecutorClient implements ExecutorClient {
 
   /** Long enough for a stop that waits out a bot's grace period before SIGKILL. */
-  private static final long TIMEOUT_MS = 30_000;
+  public static final long TIMEOUT_MS = 30_000;
 
   private final Vertx vertx;
   private final String ownNode;

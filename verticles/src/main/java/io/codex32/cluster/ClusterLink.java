@@ -1,0 +1,293 @@
+package io.codex32.cluster;
+
+import com.hazelcast.cluster.MembershipEvent;
+import com.hazelcast.cluster.MembershipListener;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.LifecycleEvent.LifecycleState;
+import io.codex32.bus.Addresses;
+import io.codex32.config.ClusterConfig;
+import io.codex32.executor.EventBusExecutorClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.DeliveryContext;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An edge node's tie to the cluster, kept apart from the Vert.x its executor runs on, so that the
+ * node starts, runs and restarts its bots whether or not a gateway is reachable. While a gateway
+ * (a Hazelcast data member) is reachable, a clustered Vert.x (lite member) carries executor
+ * commands and bots' heartbeats in and the node's events out; when the last gateway leaves, that
+ * Vert.x is dropped and joins are retried: each time a seed accepts a TCP connection, with backoff
+ * after failed joins. Bot status events published meanwhile wait in an {@link EventBuffer} and are
+ * sent again on the next join; live-only traffic (node heartbeats, metrics samples, log lines) is
+ * dropped while disconnected, as it is stale by the time a gateway returns (logs stay on disk).
+ */
+public final class ClusterLink extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
+  private static final long MAX_JOIN_BACKOFF_MS = 30_000;
+  private static final int PROBE_TIMEOUT_MS = 1_000;
+  private static final long COMMAND_TIMEOUT_MS = EventBusExecutorClient.TIMEOUT_MS;
+  private static final Executor JOINER = command -> {
+    Thread thread = new Thread(command, "codex32-cluster-join");
+    thread.setDaemon(true);
+    thread.start();
+  };
+
+  private final ClusterConfig cluster;
+  private final String nodeId;
+  private final long rejoinIntervalMs;
+  private final EventBuffer buffer;
+  private NetClient probes;
+  private Vertx clustered;
+  private HazelcastInstance hazelcast;
+  private Instant connectedSince;
+  private boolean joining;
+  private int failedJoins;
+  private long nextJoinAt;
+  private long joins;
+
+  /**
+   * {@code eventBuffer}: status events kept at most while no gateway is reachable;
+   * {@code rejoinIntervalMs}: how often a reachable seed is looked for.
+   */
+  public ClusterLink(ClusterConfig cluster, String nodeId, int eventBuffer, long rejoinIntervalMs) {
+    this.cluster = cluster;
+    this.nodeId = nodeId;
+    this.rejoinIntervalMs = rejoinIntervalMs;
+    this.buffer = new EventBuffer(eventBuffer, 2 * cluster.failureTimeoutMs() + cluster.heartbeatIntervalMs());
+  }
+
+  @Override
+  public Future<?> start() {
+    probes = vertx.createNetClient(new NetClientOptions().setConnectTimeout(PROBE_TIMEOUT_MS));
+    vertx.eventBus().addOutboundInterceptor(this::outbound);
+    vertx.setPeriodic(0, rejoinIntervalMs, id -> {
+      if (clustered != null) {
+        // while disconnected, what was sent just before the loss may never have arrived: keep it
+        buffer.trim(System.currentTimeMillis());
+      }
+      if (clustered == null && !joining && System.currentTimeMillis() >= nextJoinAt) {
+        tryJoin();
+      }
+    });
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    Vertx current = clustered;
+    clustered = null;
+    return current == null ? Future.succeededFuture() : current.close();
+  }
+
+  /** What {@code /health} shows of the link. */
+  public Future<JsonObject> status() {
+    Promise<JsonObject> status = Promise.promise();
+    context.runOnContext(v -> status.complete(new JsonObject()
+        .put("connected", clustered != null)
+        .put("since", connectedSince == null ? null : connectedSince.toString())
+        .put("joins", joins)
+        .put("events_buffered", buffer.size())
+        .put("events_dropped", buffer.dropped())
+        .put("events_replayed", buffer.replayed())));
+    return status.future();
+  }
+
+  // ---- outbound: the node's events to the cluster ---------------------------------------------
+
+  private <T> void outbound(DeliveryContext<T> delivery) {
+    if (!delivery.send() && delivery.body() instanceof JsonObject body) {
+      String address = delivery.message().address();
+      Traffic traffic = Traffic.of(address, body);
+      if (traffic != Traffic.LOCAL) {
+        JsonObject copy = body.copy();
+        context.runOnContext(v -> forward(address, copy, traffic));
+      }
+    }
+    delivery.next();
+  }
+
+  private void forward(String address, JsonObject body, Traffic traffic) {
+    if (address.equals(Addresses.NODE_HEARTBEAT)) {
+      body.put("link", new JsonObject().put("events_dropped", buffer.dropped()).put("events_replayed", buffer.replayed()));
+    }
+    if (clustered != null) {
+      clustered.eventBus().publish(address, body);
+    }
+    if (traffic == Traffic.KEPT) {
+      buffer.add(address, body, clustered != null ? System.currentTimeMillis() : -1);
+    }
+  }
+
+  /** Which of the node's published messages go to the cluster, and which of them wait for it. */
+  enum Traffic {
+    /** Bot status transitions: sent, and kept for a gateway that is not there (yet). */
+    KEPT,
+    /** Heartbeats, metrics samples, log lines: sent while connected, else dropped. */
+    LIVE,
+    /** Not for the cluster. */
+    LOCAL;
+
+    static Traffic of(String address, JsonObject body) {
+      if (address.equals(Addresses.BOT_EVENTS)) {
+        return "status".equals(body.getString("type")) ? KEPT : LIVE;
+      }
+      return address.equals(Addresses.NODE_HEARTBEAT) || address.startsWith(Addresses.botLogs("")) ? LIVE : LOCAL;
+    }
+  }
+
+  // ---- joining and leaving --------------------------------------------------------------------
+
+  private void tryJoin() {
+    joining = true;
+    anySeedReachable()
+        .compose(reachable -> reachable ? join() : Future.succeededFuture(false))
+        .onComplete(joined -> {
+          joining = false;
+          if (joined.failed()) {
+            failedJoins++;
+            long backoff = Math.min(MAX_JOIN_BACKOFF_MS, rejoinIntervalMs << Math.min(failedJoins, 10));
+            nextJoinAt = System.currentTimeMillis() + backoff;
+            LOG.info("could not join the cluster ({}); next try in {} ms", joined.cause().getMessage(), backoff);
+          }
+        });
+  }
+
+  /** True when some seed member accepts a TCP connection (always true with Kubernetes discovery). */
+  private Future<Boolean> anySeedReachable() {
+    if (cluster.kubernetesServiceDns() != null) {
+      return Future.succeededFuture(true);
+    }
+    List<Future<Boolean>> probesDone = cluster.members().stream().map(ClusteredVertx::withPort).map(member -> {
+      int colon = member.lastIndexOf(':');
+      String host = member.substring(0, colon).replace("[", "").replace("]", "");
+      return probes.connect(Integer.parseInt(member.substring(colon + 1)), host)
+          .compose(socket -> socket.close().map(true))
+          .otherwise(false);
+    }).toList();
+    return Future.join(probesDone).map(all -> probesDone.stream().anyMatch(Future::result));
+  }
+
+  private Future<Boolean> join() {
+    HazelcastClusterManager manager = new HazelcastClusterManager(ClusteredVertx.hazelcast(cluster, true));
+    // One event loop is plenty: the link only relays.
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
+        .setEventBusOptions(ClusteredVertx.eventBus(cluster));
+    // Built off this Vert.x's threads: a Vert.x made on another one's event loop would take it for its own context.
+    return Future.fromCompletionStage(CompletableFuture.supplyAsync(
+            () -> Vertx.builder().with(options).withClusterManager(manager).buildClustered(), JOINER))
+        .compose(building -> building)
+        .compose(joined -> relay(joined)
+            .recover(failure -> joined.close().transform(ignored -> Future.failedFuture(failure)))
+            .map(joined))
+        .transform(joined -> {
+          // completes on the new Vert.x's threads: take the result back to this link's event loop
+          Promise<Boolean> promise = Promise.promise();
+          context.runOnContext(v -> {
+            if (joined.failed()) {
+              promise.fail(joined.cause());
+            } else {
+              connected(joined.result(), manager.getHazelcastInstance());
+              promise.complete(true);
+            }
+          });
+          return promise.future();
+        });
+  }
+
+  /** Registers this node's executor address and the bots' heartbeat address on the cluster. */
+  private Future<Void> relay(Vertx joined) {
+    String executor = Addresses.executor(nodeId);
+    return joined.eventBus().<JsonObject>consumer(executor, message -> context.runOnContext(v -> command(executor, message)))
+        .completion()
+        .compose(v -> joined.eventBus().<JsonObject>consumer(Addresses.BOT_HEARTBEATS,
+            message -> context.runOnContext(ignored -> vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, message.body())))
+            .completion());
+  }
+
+  private void command(String address, Message<JsonObject> message) {
+    vertx.eventBus().<JsonObject>request(address, message.body(), new DeliveryOptions().setSendTimeout(COMMAND_TIMEOUT_MS))
+        .onSuccess(reply -> message.reply(reply.body()))
+        .onFailure(failure -> message.fail(failure instanceof ReplyException e ? e.failureCode() : 500,
+            String.valueOf(failure.getMessage())));
+  }
+
+  private void connected(Vertx joined, HazelcastInstance instance) {
+    clustered = joined;
+    hazelcast = instance;
+    connectedSince = Instant.now();
+    failedJoins = 0;
+    joins++;
+    instance.getCluster().addMembershipListener(new MembershipListener() {
+      @Override
+      public void memberAdded(MembershipEvent event) {
+      }
+
+      @Override
+      public void memberRemoved(MembershipEvent event) {
+        context.runOnContext(v -> checkGateways(instance));
+      }
+    });
+    instance.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == LifecycleState.SHUTTING_DOWN) {
+        context.runOnContext(v -> lost(instance, "the cluster member shut down"));
+      }
+    });
+    List<EventBuffer.Replay> replay = buffer.replay(System.currentTimeMillis());
+    replay.forEach(event -> joined.eventBus().publish(event.address(), event.body()));
+    LOG.info("joined the cluster ({} gateway(s)); {} status event(s) sent again", dataMembers(instance), replay.size());
+    checkGateways(instance);
+  }
+
+  private void checkGateways(HazelcastInstance instance) {
+    if (instance == hazelcast && dataMembers(instance) == 0) {
+      lost(instance, "no gateway is left in the cluster");
+    }
+  }
+
+  private static long dataMembers(HazelcastInstance instance) {
+    try {
+      return instance.getCluster().getMembers().stream().filter(member -> !member.isLiteMember()).count();
+    } catch (RuntimeException e) {
+      return 0;
+    }
+  }
+
+  /** Drops the clustered Vert.x: status events wait in the buffer until the next join. */
+  private void lost(HazelcastInstance instance, String why) {
+    if (instance != hazelcast) {
+      return;
+    }
+    Vertx old = clustered;
+    clustered = null;
+    hazelcast = null;
+    connectedSince = null;
+    nextJoinAt = 0;
+    LOG.warn("left the cluster: {}; bots keep running, status events are kept for the next join", why);
+    old.close().timeout(COMMAND_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .onFailure(failure -> {
+          LOG.debug("closing the dropped cluster member: {}", failure.getMessage());
+          vertx.executeBlocking(() -> {
+            instance.getLifecycleService().terminate();
+            return null;
+          }, false);
+        });
+  }
+}

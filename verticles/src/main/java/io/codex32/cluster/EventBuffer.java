@@ -1,0 +1,82 @@
+package io.codex32.cluster;
+
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * The bot status events an edge node owes the gateways, oldest first and at most {@code capacity}.
+ * An event stays while no gateway is reachable, and for {@code retainMs} after it was sent: a
+ * gateway that vanishes is noticed only after the failure timeout, and whatever was sent into that
+ * gap is sent again on the next join. Gateways keep the newest version of a bot's status, so an
+ * event sent twice changes nothing. When full, the oldest event is dropped; one dropped before it
+ * was ever sent is counted. Not thread-safe: used on one event loop.
+ */
+final class EventBuffer {
+
+  private record Entry(String address, JsonObject body, long sentAt) {
+    static final long UNSENT = -1;
+
+    boolean sent() {
+      return sentAt != UNSENT;
+    }
+  }
+
+  private final int capacity;
+  private final long retainMs;
+  private final Deque<Entry> entries = new ArrayDeque<>();
+  private long dropped;
+  private long replayed;
+
+  EventBuffer(int capacity, long retainMs) {
+    this.capacity = capacity;
+    this.retainMs = retainMs;
+  }
+
+  /** Keeps an event; {@code sentAt} is when it went to the cluster, or -1 when it could not be sent. */
+  void add(String address, JsonObject body, long sentAt) {
+    if (entries.size() >= capacity && !entries.removeFirst().sent()) {
+      dropped++;
+    }
+    entries.addLast(new Entry(address, body, sentAt));
+  }
+
+  void addUnsent(String address, JsonObject body) {
+    add(address, body, Entry.UNSENT);
+  }
+
+  /** Forgets the events sent more than {@code retainMs} before {@code now}. */
+  void trim(long now) {
+    entries.removeIf(entry -> entry.sent() && now - entry.sentAt() > retainMs);
+  }
+
+  /**
+   * Everything kept, in order, marked as sent at {@code now}: what a fresh join sends again. Each
+   * body is a copy carrying {@code "replayed": true}.
+   */
+  List<Replay> replay(long now) {
+    List<Replay> out = entries.stream().map(entry -> new Replay(entry.address(), entry.body().copy().put("replayed", true))).toList();
+    List<Entry> resent = entries.stream().map(entry -> new Entry(entry.address(), entry.body(), now)).toList();
+    entries.clear();
+    entries.addAll(resent);
+    replayed += out.size();
+    return out;
+  }
+
+  int size() {
+    return entries.size();
+  }
+
+  long dropped() {
+    return dropped;
+  }
+
+  long replayed() {
+    return replayed;
+  }
+
+  /** An event to send again. */
+  record Replay(String address, JsonObject body) {
+  }
+}
