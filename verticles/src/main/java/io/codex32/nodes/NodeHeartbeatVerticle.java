@@ -80,6 +80,6 @@ public final class NodeHeartbeatVerticle extends VerticleBase {
 
   private NodeHeartbeat heartbeat(SystemLoad.Reading load, int bots) {
     return new NodeHeartbeat(identity.id(), identity.hostname(), identity.labels(), load.cores(), load.memoryMb(), load.cpuPercent(),
-        load.memoryUsedMb(), load.loadAverage(), identity.version(), bots, clock.instant());
+        load.memoryUsedMb(), load.loadAverage(), identity.version(), bots, clock.instant(), null);
   }
 }

@@ -54,6 +54,7 @@ class NodesApiTest {
     assertThat(local.getString("version")).isEqualTo("0.1.0");
     assertThat(local.getString("hostname")).isNotBlank();
     assertThat(local.getInteger("bots")).isZero();
+    assertThat(local.getValue("link")).as("no cluster link on the gateway's own node").isNull();
 
     String admin = gateway.adminToken();
     gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "ticker")
@@ -71,6 +72,8 @@ class NodesApiTest {
     heartbeat("pi-attic");
     JsonObject online = awaitNode("pi-attic", node -> node.getBoolean("online", false));
     assertThat(online.getJsonObject("capacity").getInteger("cores")).isEqualTo(4);
+    // what the edge node's cluster link counted travels with its heartbeat
+    assertThat(online.getJsonObject("link").getLong("events_dropped")).isEqualTo(3);
 
     JsonObject offline = awaitNode("pi-attic", node -> !node.getBoolean("online", true));
     assertThat(offline.getString("last_seen")).isEqualTo(online.getString("last_seen"));
@@ -106,7 +109,7 @@ class NodesApiTest {
   /** What an edge node's heartbeat verticle publishes, sent as it would arrive over the clustered bus. */
   private void heartbeat(String id) {
     NodeHeartbeat heartbeat = new NodeHeartbeat(id, id + ".lan", Map.of("room", "attic"), 4, 3_800, 12.5, 900, 0.4, "0.1.0", 2,
-        Instant.now());
+        Instant.now(), new NodeHeartbeat.LinkCounters(3, 7));
     gateway.vertx().eventBus().publish(Addresses.NODE_HEARTBEAT, heartbeat.toJson());
   }
 
