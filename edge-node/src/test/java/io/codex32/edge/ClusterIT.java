@@ -1,23 +1,23 @@
 package io.codex32.edge;
 
+import static io.codex32.edge.ClusterApi.alive;
+import static io.codex32.edge.ClusterApi.environment;
+import static io.codex32.edge.ClusterApi.get;
+import static io.codex32.edge.ClusterApi.getArray;
+import static io.codex32.edge.ClusterApi.login;
+import static io.codex32.edge.ClusterApi.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.edge.ClusterApi.Read;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,8 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterIT {
 
   static final String ADMIN_PASSWORD = "cluster-admin-password";
-  private static final Duration WAIT = Duration.ofSeconds(60);
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
   @TempDir
   Path dir;
@@ -143,85 +141,12 @@ class ClusterIT {
         "4000");
   }
 
+  private JsonObject await(Read read, Predicate<JsonObject> condition, String what) throws Exception {
+    return ClusterApi.await(read, condition, what, () -> ClusterApi.tails(gateway, edge));
+  }
+
   /** The bot's main processes (the looping shell, not its short-lived sleeps), found by their working directory. */
   private static List<Long> ticking(Path botDir) {
-    return ProcessHandle.allProcesses()
-        .filter(p -> p.info().commandLine().map(c -> c.contains("while true")).orElse(false))
-        .filter(p -> {
-          try {
-            return Files.readSymbolicLink(Path.of("/proc/" + p.pid() + "/cwd")).equals(botDir);
-          } catch (IOException e) {
-            return false;
-          }
-        })
-        .map(ProcessHandle::pid).toList();
-  }
-
-  /** A process's environment as the kernel holds it (we run as the same user). */
-  private static Map<String, String> environment(long pid) throws IOException {
-    Map<String, String> env = new HashMap<>();
-    for (String entry : new String(Files.readAllBytes(Path.of("/proc/" + pid + "/environ")), StandardCharsets.UTF_8)
-        .split("\0")) {
-      int eq = entry.indexOf('=');
-      if (eq > 0) {
-        env.put(entry.substring(0, eq), entry.substring(eq + 1));
-      }
-    }
-    return env;
-  }
-
-  private static boolean alive(long pid) {
-    return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-  }
-
-  private static String login(String base) throws Exception {
-    HttpResponse<String> response = send(base, "POST", "/api/v1/auth/login", new JsonObject().put("username", "admin")
-        .put("password", ADMIN_PASSWORD), null);
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    return new JsonObject(response.body()).getString("access_token");
-  }
-
-  private static JsonObject get(String base, String path, String token) throws Exception {
-    HttpResponse<String> response = send(base, "GET", path, null, token);
-    return response.statusCode() == 200 ? new JsonObject(response.body()) : new JsonObject().put("http_status", response.statusCode());
-  }
-
-  private static JsonArray getArray(String base, String path, String token) throws Exception {
-    JsonObject page = get(base, path, token);
-    return page.getJsonArray("items", new JsonArray());
-  }
-
-  private static HttpResponse<String> send(String base, String method, String path, JsonObject body, String token) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  interface Read {
-    JsonObject get() throws Exception;
-  }
-
-  private JsonObject await(Read read, Predicate<JsonObject> condition, String what) throws Exception {
-    Instant deadline = Instant.now().plus(WAIT);
-    JsonObject last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = read.get();
-      if (condition.test(last)) {
-        return last;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
-    }
-    throw new AssertionError("never " + what + "; last: " + last + "\n--- gateway:\n" + tail(gateway) + "\n--- edge:\n" + tail(edge));
-  }
-
-  private static String tail(ClusterMember member) {
-    String out = member == null ? "" : member.output();
-    return out.length() > 4000 ? out.substring(out.length() - 4000) : out;
+    return ClusterApi.processesIn(botDir, "while true");
   }
 }

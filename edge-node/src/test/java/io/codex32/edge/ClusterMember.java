@@ -12,6 +12,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** A gateway or edge-node jar started as a real process for the cluster tests; its output goes to a file. */
 final class ClusterMember implements AutoCloseable {
@@ -79,6 +81,19 @@ final class ClusterMember implements AutoCloseable {
       LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
     }
     throw new AssertionError(name + " did not come up:\n" + output());
+  }
+
+  String name() {
+    return name;
+  }
+
+  /** The HTTP port an edge node announced when it came up. */
+  int edgePort() {
+    Matcher port = Pattern.compile("is up on port (\\d+)").matcher(output());
+    if (!port.find()) {
+      throw new IllegalStateException(name + " has not announced its port");
+    }
+    return Integer.parseInt(port.group(1));
   }
 
   /** The HTTP port a gateway wrote to its ports.json. */

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * commands and bots' heartbeats in and the node's events out; when the last gateway leaves, that
  * Vert.x is dropped and joins are retried: each time a seed accepts a TCP connection, with backoff
  * after failed joins. Bot status events published meanwhile wait in an {@link EventBuffer} and are
- * sent again on the next join; live-only traffic (node heartbeats, metrics samples, log lines) is
+ * sent again on the next join and when the leading gateway asks the node for its report; they are
+ * let go only after such a report, once no longer recent. Live-only traffic (node heartbeats, metrics samples, log lines) is
  * dropped while disconnected, as it is stale by the time a gateway returns (logs stay on disk).
  */
 public final class ClusterLink extends VerticleBase {
@@ -59,6 +60,7 @@ public final class ClusterLink extends VerticleBase {
   private HazelcastInstance hazelcast;
   private Instant connectedSince;
   private boolean joining;
+  private boolean reportedSinceJoin;
   private int failedJoins;
   private long nextJoinAt;
   private long joins;
@@ -79,8 +81,9 @@ public final class ClusterLink extends VerticleBase {
     probes = vertx.createNetClient(new NetClientOptions().setConnectTimeout(PROBE_TIMEOUT_MS));
     vertx.eventBus().addOutboundInterceptor(this::outbound);
     vertx.setPeriodic(0, rejoinIntervalMs, id -> {
-      if (clustered != null) {
-        // while disconnected, what was sent just before the loss may never have arrived: keep it
+      if (clustered != null && reportedSinceJoin) {
+        // Until then, what was sent may have reached no listener (a gateway starting up) or none
+        // at all (one that vanished before the loss was noticed): keep it.
         buffer.trim(System.currentTimeMillis());
       }
       if (clustered == null && !joining && System.currentTimeMillis() >= nextJoinAt) {
@@ -223,6 +226,12 @@ public final class ClusterLink extends VerticleBase {
   }
 
   private void command(String address, Message<JsonObject> message) {
+    if ("report".equals(message.body().getString("action"))) {
+      // The leading gateway asks what this node runs: it is up and listening, so what the node owes
+      // goes first (again), and its current state follows.
+      reportedSinceJoin = true;
+      replay(clustered, "the leading gateway asked for a report");
+    }
     vertx.eventBus().<JsonObject>request(address, message.body(), new DeliveryOptions().setSendTimeout(COMMAND_TIMEOUT_MS))
         .onSuccess(reply -> message.reply(reply.body()))
         .onFailure(failure -> message.fail(failure instanceof ReplyException e ? e.failureCode() : 500,
@@ -250,10 +259,19 @@ public final class ClusterLink extends VerticleBase {
         context.runOnContext(v -> lost(instance, "the cluster member shut down"));
       }
     });
-    List<EventBuffer.Replay> replay = buffer.replay(System.currentTimeMillis());
-    replay.forEach(event -> joined.eventBus().publish(event.address(), event.body()));
-    LOG.info("joined the cluster ({} gateway(s)); {} status event(s) sent again", dataMembers(instance), replay.size());
+    reportedSinceJoin = false;
+    LOG.info("joined the cluster ({} gateway(s))", dataMembers(instance));
+    replay(joined, "joined the cluster");
     checkGateways(instance);
+  }
+
+  private void replay(Vertx target, String why) {
+    if (target == null || buffer.size() == 0) {
+      return;
+    }
+    List<EventBuffer.Replay> replay = buffer.replay(System.currentTimeMillis());
+    replay.forEach(event -> target.eventBus().publish(event.address(), event.body()));
+    LOG.info("{}: {} bot status event(s) sent again", why, replay.size());
   }
 
   private void checkGateways(HazelcastInstance instance) {

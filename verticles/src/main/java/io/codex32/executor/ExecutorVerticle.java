@@ -11,9 +11,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +48,7 @@ public final class ExecutorVerticle extends VerticleBase {
   private final Clock clock;
   private final Map<String, BotLifecycle> bots = new HashMap<>();
   private final Map<String, String> deliveredTokens = new HashMap<>();
+  private final SavedBots saved;
   private long sampleTimer = -1;
   private long watchdogTimer = -1;
   private boolean sampling;
@@ -76,6 +73,7 @@ public final class ExecutorVerticle extends VerticleBase {
     this.sampler = sampler;
     this.botTokens = botTokens;
     this.clock = clock;
+    this.saved = new SavedBots(settings.paths());
   }
 
   @Override
@@ -160,6 +158,10 @@ public final class ExecutorVerticle extends VerticleBase {
     }
     bot.operatorStop();
     halt(bot, "stopped by operator");
+    vertx.executeBlocking(() -> {
+      saved.stopped(botId);
+      return null;
+    }).onFailure(failure -> LOG.warn("bot {}: could not note it was stopped: {}", botId, failure.getMessage()));
     return Future.succeededFuture(accepted(bot));
   }
 
@@ -188,6 +190,7 @@ public final class ExecutorVerticle extends VerticleBase {
       logs.discard(botId);
       deliveredTokens.remove(botId);
       vertx.executeBlocking(() -> {
+        saved.forget(botId);
         launcher.cgroups().release(botId);
         return null;
       });
@@ -218,17 +221,23 @@ public final class ExecutorVerticle extends VerticleBase {
 
   /** STARTING → RUNNING, or FAILED with the launcher's reason (which is also the command's reply). */
   private Future<JsonObject> launch(BotLifecycle bot) {
-    bot.moveTo(BotStatus.STARTING, null);
+    return launch(bot, null);
+  }
+
+  private Future<JsonObject> launch(BotLifecycle bot, String why) {
+    bot.moveTo(BotStatus.STARTING, why);
     BotSpec spec = bot.spec();
     logs.follow(spec.id(), true);
     String delivered = deliveredTokens.get(spec.id());
+    // the spec is on disk before the process exists (adoption needs it); saved state is written in order
     return (delivered != null ? Future.succeededFuture(delivered) : botTokens.apply(spec.id()))
         .compose(token -> vertx.executeBlocking(() -> {
-          writeSpec(spec);
-          return launcher.launch(spec, token);
-        }, false))
+          saved.save(spec, delivered);
+          return token;
+        }))
+        .compose(token -> vertx.executeBlocking(() -> launcher.launch(spec, token), false))
         .map(running -> {
-          running(bot, running, null);
+          running(bot, running, why);
           return accepted(bot);
         })
         .recover(failure -> {
@@ -486,15 +495,6 @@ public final class ExecutorVerticle extends VerticleBase {
 
   // ---- persistence and adoption ---------------------------------------------------------------
 
-  /** The spec beside the process record, so a restarted executor knows how to supervise a bot it adopts. */
-  private void writeSpec(BotSpec spec) throws IOException {
-    Path dir = settings.paths().botDir(spec.id());
-    Files.createDirectories(dir);
-    Path tmp = dir.resolve("spec.json.tmp");
-    Files.writeString(tmp, spec.toJson().encodePrettily());
-    Files.move(tmp, dir.resolve("spec.json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-  }
-
   /**
    * Bots left running by a previous executor are adopted (same pid and start time), or stopped when
    * adoption is off; either way never started twice.
@@ -510,18 +510,42 @@ public final class ExecutorVerticle extends VerticleBase {
         return null;
       });
     }
-    return vertx.executeBlocking(this::findSurvivors, false).map(found -> {
-      found.forEach((spec, process) -> {
-        BotLifecycle bot = new BotLifecycle(spec, clock, this::publish);
-        bots.put(spec.id(), bot);
-        bot.operatorStart();
-        bot.moveTo(BotStatus.STARTING, "adopting process " + process.pid());
-        logs.follow(spec.id(), true);
-        running(bot, process, "adopted after executor restart");
-        LOG.info("adopted bot {} (pid {})", spec.id(), process.pid());
+    return vertx.executeBlocking(this::findSaved, false).map(found -> {
+      found.forEach(bot -> {
+        if (bot.saved().token() != null) {
+          deliveredTokens.put(bot.saved().spec().id(), bot.saved().token());
+        }
+        if (bot.process() != null) {
+          adopt(bot.saved().spec(), bot.process());
+        } else if (bot.saved().wantRunning()) {
+          resume(bot.saved().spec());
+        }
       });
       return null;
     });
+  }
+
+  private void adopt(BotSpec spec, RunningProcess process) {
+    BotLifecycle bot = new BotLifecycle(spec, clock, this::publish);
+    bots.put(spec.id(), bot);
+    bot.operatorStart();
+    bot.moveTo(BotStatus.STARTING, "adopting process " + process.pid());
+    logs.follow(spec.id(), true);
+    running(bot, process, "adopted after executor restart");
+    LOG.info("adopted bot {} (pid {})", spec.id(), process.pid());
+  }
+
+  /**
+   * A bot that should run but whose process is gone (the node rebooted, or was down when it
+   * crashed) starts again at once: the node does not wait for a gateway to say so.
+   */
+  private void resume(BotSpec spec) {
+    BotLifecycle bot = new BotLifecycle(spec, clock, this::publish);
+    bots.put(spec.id(), bot);
+    bot.operatorStart();
+    LOG.info("starting bot {} again: it should run and its process is gone", spec.id());
+    launch(bot, "started again at executor start: it should run and its process was gone")
+        .onFailure(failure -> LOG.warn("bot {} could not be started again: {}", spec.id(), failure.getMessage()));
   }
 
   /** The bot's process group, its descendants and everything in its cgroup: SIGTERM, grace, SIGKILL. */
@@ -531,34 +555,27 @@ public final class ExecutorVerticle extends VerticleBase {
 
   private List<BotSpec> stopSurvivors() throws IOException {
     List<BotSpec> stopped = new ArrayList<>();
-    for (Map.Entry<BotSpec, RunningProcess> survivor : findSurvivors().entrySet()) {
-      BotSpec spec = survivor.getKey();
-      stopTree(spec.id(), survivor.getValue().pid(), Duration.ofMillis(spec.stopTimeoutMs()));
+    for (FoundBot survivor : findSaved()) {
+      if (survivor.process() == null) {
+        continue;
+      }
+      BotSpec spec = survivor.saved().spec();
+      stopTree(spec.id(), survivor.process().pid(), Duration.ofMillis(spec.stopTimeoutMs()));
       launcher.forget(spec.id());
-      LOG.info("stopped bot {} (pid {}) left running by an earlier executor", spec.id(), survivor.getValue().pid());
+      LOG.info("stopped bot {} (pid {}) left running by an earlier executor", spec.id(), survivor.process().pid());
       stopped.add(spec);
     }
     return stopped;
   }
 
-  private Map<BotSpec, RunningProcess> findSurvivors() throws IOException {
-    Map<BotSpec, RunningProcess> found = new HashMap<>();
-    Path root = settings.paths().botsRoot();
-    if (!Files.isDirectory(root)) {
-      return found;
-    }
-    try (Stream<Path> dirs = Files.list(root)) {
-      for (Path dir : dirs.toList()) {
-        Path specFile = dir.resolve("spec.json");
-        if (!Files.isRegularFile(specFile)) {
-          continue;
-        }
-        BotSpec spec = BotSpec.fromJson(new JsonObject(Files.readString(specFile)));
-        RunningProcess process = launcher.adopt(spec.id());
-        if (process != null) {
-          found.put(spec, process);
-        }
-      }
+  /** A bot on disk, with its process when that is still running (null otherwise). */
+  private record FoundBot(SavedBots.SavedBot saved, RunningProcess process) {
+  }
+
+  private List<FoundBot> findSaved() throws IOException {
+    List<FoundBot> found = new ArrayList<>();
+    for (SavedBots.SavedBot bot : saved.list()) {
+      found.add(new FoundBot(bot, launcher.adopt(bot.spec().id())));
     }
     return found;
   }

@@ -12,7 +12,9 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URISyntaxException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -286,6 +288,41 @@ class ExecutorVerticleTest {
     command(Action.STOP, ticker);
     awaitStatus("ticker", "stopped");
     assertThat(alive(pid)).isFalse();
+  }
+
+  @Test
+  void aBotThatShouldRunButWhoseProcessIsGoneStartsAgainWithTheExecutorAndItsDeliveredToken() throws Exception {
+    BotSpec keeper = spec("keeper", policy("on-failure", 3, 50), "sleep", "1000");
+    vertx.eventBus().request(Addresses.executor("local"), new ExecutorCommand(Action.START, keeper).toJson()
+        .put("bot_token", "delivered-by-a-gateway")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    long pid = awaitStatus("keeper", "running").getLong("pid");
+    BotSpec parked = spec("parked", policy("on-failure", 3, 50), "sleep", "1000");
+    command(Action.START, parked);
+    awaitStatus("parked", "running");
+    command(Action.STOP, parked);
+    awaitStatus("parked", "stopped");
+    BotSpec gone = spec("gone", policy("on-failure", 3, 50), "sleep", "1000");
+    command(Action.START, gone);
+    awaitStatus("gone", "running");
+    Await.result(vertx.eventBus().request(Addresses.executor("local"), new JsonObject().put("action", "remove").put("bot_id", "gone")));
+    awaitStatus("gone", "stopped");
+
+    // the node goes down and its bot with it (a reboot); nobody is there to restart it
+    Await.result(vertx.undeploy(deployment));
+    ProcessGroups.stop(pid, Duration.ofMillis(100));
+    events.clear();
+    deployExecutor(true);
+
+    JsonObject again = awaitStatus("keeper", "running");
+    assertThat(again.getLong("pid")).isNotEqualTo(pid);
+    assertThat(again.getString("reason")).contains("started again");
+    assertThat(Files.readString(Path.of("/proc/" + again.getLong("pid") + "/environ")))
+        .contains("CODEX32_BOT_TOKEN=delivered-by-a-gateway");
+    assertThat(Files.getPosixFilePermissions(dataDir.resolve("bots/keeper/bot-token")))
+        .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    // what an operator stopped or removed stays so
+    assertThat(statuses("parked")).isEmpty();
+    assertThat(statuses("gone")).isEmpty();
   }
 
   @Test
