@@ -34,10 +34,11 @@ import org.slf4j.LoggerFactory;
  * (a Hazelcast data member) is reachable, a clustered Vert.x (lite member) carries executor
  * commands and bots' heartbeats in and the node's events out; when the last gateway leaves, that
  * Vert.x is dropped and joins are retried: each time a seed accepts a TCP connection, with backoff
- * after failed joins. Bot status events published meanwhile wait in an {@link EventBuffer} and are
- * sent again on the next join and when the leading gateway asks the node for its report; they are
- * let go only after such a report, once no longer recent. Live-only traffic (node heartbeats, metrics samples, log lines) is
- * dropped while disconnected, as it is stale by the time a gateway returns (logs stay on disk).
+ * after failed joins. Bot status events published meanwhile wait in an {@link EventBuffer}; they
+ * are sent again on the next join and when the leading gateway asks the node for its report, and
+ * let go only after such a report, once no longer recent. Live-only traffic (node heartbeats,
+ * metrics samples, log lines) is dropped while disconnected: it is stale by the time a gateway
+ * returns, and logs stay on disk.
  */
 public final class ClusterLink extends VerticleBase {
 
