@@ -215,7 +215,7 @@ class BotPage {
     const bot = this.bot;
     const running = bot.status === 'running';
     replace(this.overview, facts([
-      ['Node', fmt.dash(bot.node || bot.placement?.node || 'local')],
+      ['Node', bot.node || `none yet (labels ${Object.entries(bot.placement?.labels || {}).map(([k, v]) => `${k}=${v}`).join(', ')})`],
       ['PID', running ? fmt.dash(bot.pid) : '—', 'pid'],
       ['Uptime', running ? fmt.duration(fmt.secondsSince(bot.started_at)) : '—', 'uptime'],
       ['CPU', running ? fmt.cpu(bot.cpu_load) : '—', 'cpu'],

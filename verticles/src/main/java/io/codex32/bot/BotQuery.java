@@ -6,6 +6,6 @@ public record BotQuery(BotStatus status, String role, String node, int offset, i
   public boolean matches(Bot bot) {
     return (status == null || bot.status() == status)
         && (role == null || role.equals(bot.spec().role()))
-        && (node == null || node.equals(bot.spec().placement().node()));
+        && (node == null || node.equals(bot.node()));
   }
 }

@@ -4,7 +4,10 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Where a bot runs: a node id, or a label selector. Neither given means the node {@code local}. */
+/**
+ * Where a bot runs: a node id, or a label selector (the gateway then assigns an online node carrying
+ * every label). Neither given means the node {@code local}.
+ */
 public record Placement(String node, Map<String, String> labels) {
 
   public static final String DEFAULT_NODE = "local";
@@ -14,6 +17,21 @@ public record Placement(String node, Map<String, String> labels) {
     if (node == null && labels.isEmpty()) {
       node = DEFAULT_NODE;
     }
+  }
+
+  /** Placed by labels: the node is chosen by the gateway, not named by the spec. */
+  public boolean bySelector() {
+    return node == null;
+  }
+
+  /** Whether a node with {@code nodeLabels} carries every label of the selector. */
+  public boolean matches(Map<String, String> nodeLabels) {
+    return nodeLabels.entrySet().containsAll(labels.entrySet());
+  }
+
+  /** The selector as {@code {key=value, ...}}, sorted by key, for messages. */
+  public String selectorText() {
+    return new TreeMap<>(labels).toString();
   }
 
   static Placement fromJson(JsonObject json) {

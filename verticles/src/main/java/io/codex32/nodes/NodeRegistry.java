@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -64,6 +65,16 @@ public final class NodeRegistry {
   /** Every known node, ordered by id. */
   public List<NodeView> list() {
     return nodes.values().stream().sorted(Comparator.comparing(NodeView::id)).toList();
+  }
+
+  /** The node's view, if it has ever reported. */
+  public Optional<NodeView> find(String id) {
+    return Optional.ofNullable(nodes.get(id));
+  }
+
+  /** How long a node may stay silent before it counts as offline. */
+  public Duration offlineAfter() {
+    return offlineAfter;
   }
 
   public Future<NodeView> get(String id) {

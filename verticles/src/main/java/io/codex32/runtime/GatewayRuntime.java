@@ -35,6 +35,7 @@ import io.codex32.security.UserService;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.DocumentStores;
 import io.codex32.supervisor.BotEventsListener;
+import io.codex32.supervisor.BotScheduler;
 import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
 import io.codex32.supervisor.Leadership;
@@ -116,14 +117,14 @@ public final class GatewayRuntime {
         Duration.ofSeconds(auth.loginWindowSeconds()));
     EventBusExecutorClient executors = new EventBusExecutorClient(vertx, config.nodeId(),
         botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S));
-    BotService bots = new BotService(store, executors, live.bots(), clock);
+    NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter());
+    BotService bots = new BotService(store, executors, live.bots(), new BotScheduler(nodes::list), vertx.eventBus(), clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);
     DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
     DeviceCommands commands = new DeviceCommands(store, devices, deviceControl, clock, config.mqtt().maxQueuedCommands());
     AuthService authService = new AuthService(users, tokens, apiKeys, throttle);
     BotSelfService self = new BotSelfService(vertx, bots, clock);
-    NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter());
     Leadership leadership = new Leadership(vertx);
     long driftTimer = new NodeAvailability(vertx, bots, executors, config.nodeId(), leadership, nodes).start(DRIFT_INTERVAL_MS);
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,

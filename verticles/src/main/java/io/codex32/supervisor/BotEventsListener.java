@@ -1,6 +1,5 @@
 package io.codex32.supervisor;
 
-import io.codex32.bot.BotStatus;
 import io.codex32.bus.Addresses;
 import io.codex32.live.BotLiveState;
 import io.vertx.core.Future;
@@ -14,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Takes what executors publish on {@code codex32.bots.events} into the gateway: status changes
- * into the store (so listings and filters show actual state) and into the live view, metric samples
- * into the live view.
+ * into the live view and the store (so listings and filters show actual state), after checking that
+ * they come from the bot's node; metric samples into the live view.
  */
 public final class BotEventsListener {
 
@@ -46,14 +45,13 @@ public final class BotEventsListener {
   }
 
   private void status(JsonObject event) {
-    if (!live.applyStatus(event)) {
+    String botId = event.getString("bot_id");
+    if (botId == null || event.getString("status") == null || event.getLong("version") == null) {
       return;
     }
-    String botId = event.getString("bot_id");
-    // one write per bot at a time: a crash loop reports faster than the store acknowledges
+    // one write per bot at a time, in arrival order: a crash loop reports faster than the store acknowledges
     Future<Void> previous = writes.getOrDefault(botId, Future.succeededFuture());
-    Future<Void> write = previous.transform(done -> bots.applyStatus(botId, BotStatus.parse(event.getString("status")),
-        event.getLong("version"), event.getString("reason")))
+    Future<Void> write = previous.transform(done -> bots.applyStatus(event))
         .onFailure(failure -> LOG.warn("could not store status of bot {}: {}", botId, failure.getMessage()));
     writes.put(botId, write);
     write.onComplete(done -> writes.remove(botId, write));
