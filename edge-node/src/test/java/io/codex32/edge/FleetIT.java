@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The fleet as operators run it, every part a real process on 127.0.0.1: two gateways on one
  * PostgreSQL and one Redis, two edge nodes. The edge nodes come up before any gateway; a bot
- * started through gateway A runs on edge 2 and is seen running through gateway B (API and
- * WebSocket); the leader dies and B takes over; edge 2 dies and returns (B marks its bot unknown,
- * then running, exactly once); with no gateway at all edge 2 restarts its crashed bot on its own
- * and, when a gateway returns, sends what happened meanwhile.
+ * started through gateway A is placed by its label on edge 2 and seen running through gateway B
+ * (API and WebSocket); the leader dies and B takes over; edge 2 dies and returns (B marks its bot
+ * unknown, then running, exactly once); with no gateway at all edge 2 restarts its crashed bot on
+ * its own and, when a gateway returns, sends what happened meanwhile.
  */
 @Timeout(600)
 class FleetIT {
@@ -94,7 +94,9 @@ class FleetIT {
 
     // a bot started through A runs on edge 2, and B shows it, through the API and live
     Queue<JsonObject> events = subscribe(b, token, "bots/" + BOT);
-    JsonObject spec = new JsonObject().put("id", BOT).put("placement", new JsonObject().put("node", "pi-cellar"))
+    // placed by label: only edge 2 is in the cellar
+    JsonObject cellar = new JsonObject().put("labels", new JsonObject().put("room", "cellar"));
+    JsonObject spec = new JsonObject().put("id", BOT).put("placement", cellar)
         .put("command", List.of("sh", "-c", LOOP))
         .put("restart", new JsonObject().put("policy", "always").put("backoff_initial_ms", 100));
     assertThat(send(a, "POST", "/api/v1/bots", spec, token).statusCode()).isEqualTo(201);
