@@ -82,7 +82,7 @@ class BotSchedulerTest {
   }
 
   private void node(String id, Map<String, String> labels, boolean online) {
-    NodeHeartbeat heartbeat = new NodeHeartbeat(id, id + ".lan", labels, 4, 4000, 1.0, 500, 0.1, "0.1.0", 0, NOW);
+    NodeHeartbeat heartbeat = new NodeHeartbeat(id, id + ".lan", labels, 4, 4000, 1.0, 500, 0.1, "0.1.0", 0, NOW, null);
     nodes.add(new NodeView(heartbeat, NOW, online));
   }
 
