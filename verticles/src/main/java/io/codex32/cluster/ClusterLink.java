@@ -190,17 +190,19 @@ public final class ClusterLink extends VerticleBase {
   }
 
   private Future<Boolean> join() {
-    HazelcastClusterManager manager = new HazelcastClusterManager(ClusteredVertx.hazelcast(cluster, true));
     // One event loop is plenty: the link only relays.
     VertxOptions options = new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
         .setEventBusOptions(ClusteredVertx.eventBus(cluster));
-    // Built off this Vert.x's threads: a Vert.x made on another one's event loop would take it for its own context.
-    return Future.fromCompletionStage(CompletableFuture.supplyAsync(
-            () -> Vertx.builder().with(options).withClusterManager(manager).buildClustered(), JOINER))
+    // Off this Vert.x's threads: the Hazelcast configuration is read from the jar, and a Vert.x made
+    // on another one's event loop would take that loop for its own context.
+    return Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> {
+      HazelcastClusterManager manager = new HazelcastClusterManager(ClusteredVertx.hazelcast(cluster, true));
+      return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(joined -> new Member(joined, manager));
+    }, JOINER))
         .compose(building -> building)
-        .compose(joined -> relay(joined)
-            .recover(failure -> joined.close().transform(ignored -> Future.failedFuture(failure)))
-            .map(joined))
+        .compose(member -> relay(member.vertx())
+            .recover(failure -> member.vertx().close().transform(ignored -> Future.failedFuture(failure)))
+            .map(member))
         .transform(joined -> {
           // completes on the new Vert.x's threads: take the result back to this link's event loop
           Promise<Boolean> promise = Promise.promise();
@@ -208,12 +210,16 @@ public final class ClusterLink extends VerticleBase {
             if (joined.failed()) {
               promise.fail(joined.cause());
             } else {
-              connected(joined.result(), manager.getHazelcastInstance());
+              connected(joined.result().vertx(), joined.result().manager().getHazelcastInstance());
               promise.complete(true);
             }
           });
           return promise.future();
         });
+  }
+
+  /** A clustered Vert.x and its cluster manager. */
+  private record Member(Vertx vertx, HazelcastClusterManager manager) {
   }
 
   /** Registers this node's executor address and the bots' heartbeat address on the cluster. */
