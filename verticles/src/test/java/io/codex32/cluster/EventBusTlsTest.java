@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.config.ClusterConfig;
 import io.codex32.test.Await;
+import io.codex32.test.TestAuthority;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -59,7 +60,7 @@ class EventBusTlsTest {
 
   @BeforeAll
   static void startMembers() throws Exception {
-    Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/openssl")), "openssl is not installed");
+    Assumptions.assumeTrue(TestAuthority.opensslInstalled(), "openssl is not installed");
     busLog = LogRecorder.attach("io.vertx.core.eventbus.impl.clustered", "io.vertx.core.net.impl.ConnectionBase");
     dir = Files.createTempDirectory("codex32-bus-tls");
     TestAuthority clusterCa = TestAuthority.create(dir, "codex32");

@@ -1,4 +1,4 @@
-package io.codex32.cluster;
+package io.codex32.test;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,13 +14,17 @@ import java.util.concurrent.TimeUnit;
  * A throwaway certificate authority made with openssl at test time, issuing member certificates
  * with the commands docs/operations.md gives operators (EC P-256, serverAuth + clientAuth).
  */
-record TestAuthority(Path dir, Path cert, Path key) {
+public record TestAuthority(Path dir, Path cert, Path key) {
 
   /** PEM files of one member: what {@code cluster.tls.cert} and {@code cluster.tls.key} name. */
-  record Member(Path cert, Path key) {
+  public record Member(Path cert, Path key) {
   }
 
-  static TestAuthority create(Path dir, String name) throws IOException, InterruptedException {
+  public static boolean opensslInstalled() {
+    return Files.isExecutable(Path.of("/usr/bin/openssl"));
+  }
+
+  public static TestAuthority create(Path dir, String name) throws IOException, InterruptedException {
     Path cert = dir.resolve(name + "-ca.pem");
     Path key = dir.resolve(name + "-ca.key");
     openssl(dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
@@ -28,17 +32,35 @@ record TestAuthority(Path dir, Path cert, Path key) {
     return new TestAuthority(dir, cert, key);
   }
 
-  Member issue(String member) throws IOException, InterruptedException {
+  public Member issue(String member) throws IOException, InterruptedException {
+    return issue(member, "ec", "serverAuth,clientAuth", 2);
+  }
+
+  /**
+   * A member certificate with an {@code rsa} (2048 bits) or {@code ec} (P-256) key, the given
+   * extendedKeyUsage, valid for {@code days} from now (negative: expired that many days ago).
+   */
+  public Member issue(String member, String keyAlgorithm, String extendedKeyUsage, int days) throws IOException,
+      InterruptedException {
     Path key = dir.resolve(member + ".key");
     Path request = dir.resolve(member + ".csr");
     Path extensions = dir.resolve(member + ".ext");
     Path cert = dir.resolve(member + ".pem");
-    openssl(dir, "req", "-new", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=" + member,
-        "-keyout", key.toString(), "-out", request.toString());
-    Files.writeString(extensions, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth,clientAuth\n");
+    List<String> newKey = keyAlgorithm.equals("rsa") ? List.of("-newkey", "rsa:2048")
+        : List.of("-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256");
+    List<String> req = new ArrayList<>(List.of("req", "-new"));
+    req.addAll(newKey);
+    req.addAll(List.of("-nodes", "-subj", "/CN=" + member, "-keyout", key.toString(), "-out", request.toString()));
+    openssl(dir, req.toArray(String[]::new));
+    Files.writeString(extensions, "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=" + extendedKeyUsage + "\n");
     openssl(dir, "x509", "-req", "-in", request.toString(), "-CA", this.cert.toString(), "-CAkey", this.key.toString(),
-        "-CAcreateserial", "-days", "2", "-extfile", extensions.toString(), "-out", cert.toString());
+        "-CAcreateserial", "-days", Integer.toString(days), "-extfile", extensions.toString(), "-out", cert.toString());
     return new Member(cert, key);
+  }
+
+  /** Runs openssl in this authority's directory, e.g. to convert a key. */
+  public void openssl(String... arguments) throws IOException, InterruptedException {
+    openssl(dir, arguments);
   }
 
   private static void openssl(Path dir, String... arguments) throws IOException, InterruptedException {
