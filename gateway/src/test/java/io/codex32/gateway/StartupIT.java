@@ -89,6 +89,22 @@ class StartupIT {
   }
 
   @Test
+  void clusterTlsCertificateWithoutKeyExitsWith2BeforeJoiningNamingTheMissingKey() throws IOException {
+    Path data = gateways.dataDir();
+    Path cert = Files.writeString(gateways.tmp().resolve("member.pem"), "-----BEGIN CERTIFICATE-----\n");
+    Map<String, String> env = GatewayProcess.env(data);
+    env.putAll(Map.of("CODEX32_CLUSTER_ENABLED", "true", "CODEX32_CLUSTER_MEMBERS", "127.0.0.1:1",
+        "CODEX32_CLUSTER_TLS_CERT", cert.toString()));
+
+    GatewayProcess gateway = gateways.launch("startup-cluster-tls", data, env, List.of());
+
+    assertThat(gateway.awaitExit()).as("exit code; stderr: %s", gateway.stderr()).isEqualTo(EXIT_BAD_CONFIGURATION);
+    assertThat(nonBlankLines(gateway.stderr())).singleElement().asString()
+        .startsWith("codex32: configuration error:").contains("cluster.tls.key");
+    assertThat(data).doesNotExist();
+  }
+
+  @Test
   void stdoutCarriesJsonLogLinesWithLevelAndMessageBesidesThePlainStartBanner() {
     Path data = gateways.dataDir();
     GatewayProcess gateway = gateways.start("startup-json-logs", data);

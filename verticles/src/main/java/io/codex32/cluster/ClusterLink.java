@@ -191,8 +191,8 @@ public final class ClusterLink extends VerticleBase {
 
   private Future<Boolean> join() {
     // One event loop is plenty: the link only relays.
-    VertxOptions options = new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4)
-        .setEventBusOptions(ClusteredVertx.eventBus(cluster));
+    VertxOptions options = new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(4);
+    ClusteredVertx.eventBus(options.getEventBusOptions(), cluster);
     // Off this Vert.x's threads: the Hazelcast configuration is read from the jar, and a Vert.x made
     // on another one's event loop would take that loop for its own context.
     return Future.fromCompletionStage(CompletableFuture.supplyAsync(() -> {

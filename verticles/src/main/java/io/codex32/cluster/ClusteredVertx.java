@@ -10,6 +10,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
@@ -35,7 +36,7 @@ public final class ClusteredVertx {
   /** Joins the cluster; {@code liteMember} for edge nodes. */
   public static Future<Vertx> start(VertxOptions options, ClusterConfig cluster, boolean liteMember) {
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(cluster, liteMember));
-    options.setEventBusOptions(eventBus(cluster));
+    eventBus(options.getEventBusOptions(), cluster);
     return VertxFactory.createClustered(options, manager);
   }
 
@@ -81,17 +82,21 @@ public final class ClusteredVertx {
     }
   }
 
-  static EventBusOptions eventBus(ClusterConfig cluster) {
-    EventBusOptions options = new EventBusOptions().setPort(cluster.eventBusPort());
+  /** Applied on top of the caller's event-bus options, so settings without a {@code cluster.*} key survive. */
+  static void eventBus(EventBusOptions options, ClusterConfig cluster) {
+    options.setPort(cluster.eventBusPort());
     if (!cluster.host().isEmpty()) {
       options.setHost(cluster.host()).setClusterPublicHost(cluster.host());
     }
     if (cluster.tls()) {
+      // Vert.x's event bus trusts every certificate and asks for none unless told otherwise: both
+      // ends must prove they hold a certificate of the cluster's CA.
       options.setSsl(true)
+          .setTrustAll(false)
+          .setClientAuth(ClientAuth.REQUIRED)
           .setKeyCertOptions(new PemKeyCertOptions().setCertPath(cluster.tlsCert()).setKeyPath(cluster.tlsKey()))
           .setTrustOptions(new PemTrustOptions().addCertPath(cluster.tlsCa()));
     }
-    return options;
   }
 
   static String withPort(String member) {

@@ -9,7 +9,9 @@ import java.util.regex.Pattern;
  * ({@code host} or {@code host:port}); on Kubernetes, {@code kubernetesServiceDns} (a headless
  * service's DNS name) finds the members instead; {@code host} is the address this process binds and
  * advertises (empty: Hazelcast picks an interface); ports 0 mean any free port. Failure detection:
- * a member silent for {@code failureTimeoutMs} is removed from the cluster.
+ * a member silent for {@code failureTimeoutMs} is removed from the cluster. {@code tlsCert},
+ * {@code tlsKey} and {@code tlsCa} (PEM files, all or none) turn the event bus to mutual TLS; they
+ * are checked when the configuration loads ({@link ClusterTlsFiles}).
  */
 public record ClusterConfig(boolean enabled, List<String> members, String kubernetesServiceDns, String host, int port,
     int eventBusPort, long heartbeatIntervalMs, long failureTimeoutMs, String tlsCert, String tlsKey, String tlsCa) {
@@ -35,9 +37,7 @@ public record ClusterConfig(boolean enabled, List<String> members, String kubern
     if (config.failureTimeoutMs < 2 * config.heartbeatIntervalMs) {
       throw new ConfigException("cluster.failure_timeout_ms", "must be at least twice cluster.heartbeat_interval_ms");
     }
-    if ((config.tlsCert == null) != (config.tlsKey == null) || config.tlsCert != null && config.tlsCa == null) {
-      throw new ConfigException("cluster.tls", "event-bus TLS needs all of cluster.tls.cert, cluster.tls.key and cluster.tls.ca");
-    }
+    ClusterTlsFiles.check(config.tlsCert, config.tlsKey, config.tlsCa);
     if (config.enabled && config.members.isEmpty() && config.kubernetesServiceDns == null) {
       throw new ConfigException("cluster.members", "a clustered process needs at least one seed member (e.g. the gateway's "
           + "host:5701; a gateway may list itself) or cluster.kubernetes_service_dns");

@@ -344,7 +344,7 @@ class GatewayConfigTest {
         .hasMessageStartingWith("cluster.failure_timeout_ms: ");
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_TLS_CERT", "/etc/codex32/bus.pem")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageStartingWith("cluster.tls: ");
+        .hasMessageStartingWith("cluster.tls.key: ");
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_CLUSTER_MEMBERS", "10.0.0.1:5701;rm -rf")))
         .isInstanceOf(ConfigException.class)
         .hasMessageStartingWith("cluster.members: ");
