@@ -135,8 +135,10 @@ public final class ClusterLink extends VerticleBase {
     if (clustered != null) {
       clustered.eventBus().publish(address, body);
     }
-    if (traffic == Traffic.KEPT) {
-      buffer.add(address, body, clustered != null ? System.currentTimeMillis() : -1);
+    if (traffic == Traffic.KEPT && clustered != null) {
+      buffer.addSent(address, body, System.currentTimeMillis());
+    } else if (traffic == Traffic.KEPT) {
+      buffer.addUnsent(address, body);
     }
   }
 

@@ -34,16 +34,21 @@ final class EventBuffer {
     this.retainMs = retainMs;
   }
 
-  /** Keeps an event; {@code sentAt} is when it went to the cluster, or -1 when it could not be sent. */
-  void add(String address, JsonObject body, long sentAt) {
+  /** Keeps an event that went to the cluster at {@code sentAt}. */
+  void addSent(String address, JsonObject body, long sentAt) {
+    add(new Entry(address, body, sentAt));
+  }
+
+  /** Keeps an event that could not be sent: no gateway is reachable. */
+  void addUnsent(String address, JsonObject body) {
+    add(new Entry(address, body, Entry.UNSENT));
+  }
+
+  private void add(Entry entry) {
     if (entries.size() >= capacity && !entries.removeFirst().sent()) {
       dropped++;
     }
-    entries.addLast(new Entry(address, body, sentAt));
-  }
-
-  void addUnsent(String address, JsonObject body) {
-    add(address, body, Entry.UNSENT);
+    entries.addLast(entry);
   }
 
   /** Forgets the events sent more than {@code retainMs} before {@code now}. */

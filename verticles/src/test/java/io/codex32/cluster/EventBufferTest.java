@@ -26,8 +26,8 @@ class EventBufferTest {
   @Test
   void sentEventsAreKeptForTheRetentionWindowOnly() {
     EventBuffer buffer = new EventBuffer(10, 1_000);
-    buffer.add(ADDRESS, status(1), 0);
-    buffer.add(ADDRESS, status(2), 900);
+    buffer.addSent(ADDRESS, status(1), 0);
+    buffer.addSent(ADDRESS, status(2), 900);
     buffer.addUnsent(ADDRESS, status(3));
 
     buffer.trim(1_500);
@@ -39,7 +39,7 @@ class EventBufferTest {
   @Test
   void aFullBufferDropsTheOldestAndCountsOnlyWhatWasNeverSent() {
     EventBuffer buffer = new EventBuffer(3, 1_000);
-    buffer.add(ADDRESS, status(1), 0);
+    buffer.addSent(ADDRESS, status(1), 0);
     for (int version = 2; version <= 6; version++) {
       buffer.addUnsent(ADDRESS, status(version));
     }
