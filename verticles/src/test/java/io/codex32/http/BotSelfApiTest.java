@@ -52,7 +52,7 @@ class BotSelfApiTest {
 
   @AfterEach
   void stop() {
-    gateway.close();
+    gateway.closeWithBots();
   }
 
   @Test

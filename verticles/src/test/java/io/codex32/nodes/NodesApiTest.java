@@ -41,7 +41,7 @@ class NodesApiTest {
 
   @AfterEach
   void stop() {
-    gateway.close();
+    gateway.closeWithBots();
   }
 
   @Test

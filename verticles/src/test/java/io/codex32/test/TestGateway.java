@@ -52,6 +52,7 @@ public final class TestGateway implements AutoCloseable {
 
   /** Starts with test defaults (port 0, fast bcrypt, known admin password) plus {@code env} overrides. */
   public static TestGateway start(Path dataDir, Map<String, String> env) {
+    BotReaper.remember(dataDir);
     Map<String, String> merged = new HashMap<>(Map.of(
         "CODEX32_HTTP_PORT", "0",
         "CODEX32_HTTP_HOST", "127.0.0.1",
@@ -226,6 +227,12 @@ public final class TestGateway implements AutoCloseable {
     } catch (Exception e) {
       throw new IllegalStateException("gateway did not stop cleanly", e);
     }
+  }
+
+  /** {@link #close()}, then the bots it leaves running (as a stopped gateway does) are killed too. */
+  public void closeWithBots() {
+    close();
+    BotReaper.endBotsUnder(dataDir);
   }
 
   /** An HTTP response as the client saw it. */
