@@ -10,6 +10,7 @@ import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 import io.vertx.core.parsetools.RecordParser;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
@@ -82,11 +83,16 @@ final class PingPong {
           .map(Client::new);
     }
 
+    /** Fails after 5 s without a reply, like the event-bus requests it is compared with, rather than stalling the run. */
     Future<JsonObject> request() {
-      pending = Promise.promise();
-      Future<JsonObject> reply = pending.future();
+      Promise<JsonObject> waiting = Promise.promise();
+      pending = waiting;
       socket.write(request);
-      return reply;
+      return waiting.future().timeout(5, TimeUnit.SECONDS).onFailure(failure -> {
+        if (pending == waiting) {
+          pending = null;
+        }
+      });
     }
   }
 }
