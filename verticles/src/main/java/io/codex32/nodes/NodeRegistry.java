@@ -2,12 +2,15 @@ package io.codex32.nodes;
 
 import io.codex32.bus.Addresses;
 import io.codex32.error.Codex32Exception;
+import io.codex32.live.NodeLiveState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -19,6 +22,8 @@ import java.util.function.Consumer;
 /**
  * The nodes this gateway has heard from. A node is online while its heartbeats keep coming; after
  * {@code offlineAfter} without one it is offline (kept, with its last heartbeat, until it returns).
+ * What nodes said is also kept in the shared node live state, where a gateway that starts later
+ * finds the nodes that fell silent before it started.
  * Every change of a node's view is published, local to this gateway, on {@code codex32.nodes.events}.
  */
 public final class NodeRegistry {
@@ -27,25 +32,51 @@ public final class NodeRegistry {
   static final long SWEEP_INTERVAL_MS = 500;
   /** Nodes remembered at most: a heartbeat flood of invented ids cannot grow memory without bound. */
   static final int MAX_NODES = 10_000;
+  /** How long a silent node stays listed in the shared state (each heartbeat renews it). */
+  static final Duration REMEMBERED_FOR = Duration.ofDays(7);
 
   private final Clock clock;
   private final Duration offlineAfter;
+  private final NodeLiveState shared;
   private final Map<String, NodeView> nodes = new ConcurrentHashMap<>();
   private final List<Consumer<NodeView>> transitionListeners = new CopyOnWriteArrayList<>();
   private Vertx vertx;
   private long sweepTimer = -1;
 
-  public NodeRegistry(Clock clock, Duration offlineAfter) {
+  /**
+   * {@code shared}: where every gateway keeps what nodes last said (Redis when configured), so that
+   * a gateway started later lists the nodes that went silent before it started too.
+   */
+  public NodeRegistry(Clock clock, Duration offlineAfter, NodeLiveState shared) {
     this.clock = clock;
     this.offlineAfter = offlineAfter;
+    this.shared = shared;
   }
 
-  /** Starts listening for heartbeats. */
+  /** Learns the nodes other gateways heard of (as offline until they report here), then listens for heartbeats. */
   public Future<Void> register(Vertx vertx) {
     this.vertx = vertx;
-    sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
-    return vertx.eventBus().consumer(Addresses.NODE_HEARTBEAT, message -> onHeartbeat(NodeHeartbeat.parse(message.body())))
-        .completion();
+    return shared.nodes().otherwise(List.of()).compose(known -> {
+      known.forEach(this::remember);
+      sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
+      return vertx.eventBus().consumer(Addresses.NODE_HEARTBEAT, message -> onHeartbeat(NodeHeartbeat.parse(message.body())))
+          .completion();
+    });
+  }
+
+  /** A node another gateway heard of: listed offline, with its last heartbeat, until it reports here. */
+  private void remember(JsonObject entry) {
+    NodeHeartbeat heartbeat = NodeHeartbeat.parse(entry);
+    if (heartbeat == null || nodes.size() >= MAX_NODES) {
+      return;
+    }
+    Instant lastSeen;
+    try {
+      lastSeen = Instant.parse(entry.getString("last_seen", heartbeat.time().toString()));
+    } catch (DateTimeParseException | ClassCastException e) {
+      lastSeen = heartbeat.time();
+    }
+    nodes.putIfAbsent(heartbeat.id(), new NodeView(heartbeat, lastSeen, false));
   }
 
   public void close() {
@@ -89,6 +120,7 @@ public final class NodeRegistry {
     }
     NodeView view = new NodeView(heartbeat, clock.instant(), true);
     NodeView previous = nodes.put(heartbeat.id(), view);
+    shared.putNode(heartbeat.id(), heartbeat.toJson().put("last_seen", view.lastSeen().toString()), REMEMBERED_FOR);
     announce(view);
     if (previous == null || !previous.online()) {
       transitionListeners.forEach(listener -> listener.accept(view));

@@ -117,7 +117,7 @@ public final class GatewayRuntime {
         Duration.ofSeconds(auth.loginWindowSeconds()));
     EventBusExecutorClient executors = new EventBusExecutorClient(vertx, config.nodeId(),
         botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S));
-    NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter());
+    NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter(), live.nodes());
     BotService bots = new BotService(store, executors, live.bots(), new BotScheduler(nodes::list), vertx.eventBus(), clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);

@@ -109,4 +109,29 @@ class SharedLiveStateTest {
     assertThat(refused.errorCode()).isEqualTo("too_many_requests");
     assertThat(Long.parseLong(refused.header("Retry-After"))).isPositive();
   }
+
+  @Test
+  void aGatewayStartedLaterListsTheNodesOthersHeardOfAsOffline() {
+    Await.until(() -> running.get("/api/v1/nodes/local", adminA).status() == 200, "node local listed by its own gateway");
+    Redis client = Redis.createClient(running.vertx(), TestRedis.shared().url());
+    try {
+      Await.until(() -> Await.result(client.send(Request.cmd(Command.EXISTS).arg(prefix + "node:local"))).toInteger() == 1,
+          "node local in redis");
+    } finally {
+      client.close();
+    }
+
+    Map<String, String> env = new HashMap<>(TestRedis.shared().env(prefix));
+    env.put("CODEX32_NODE_ID", "later");
+    TestGateway later = TestGateway.start(dirB.resolve("later"), env);
+    try {
+      JsonObject local = later.get("/api/v1/nodes/local", later.adminToken()).json();
+      // it never heard the node itself: listed with what the node last said, offline until it reports here
+      assertThat(local.getBoolean("online")).isFalse();
+      assertThat(local.getString("last_seen")).isNotNull();
+      assertThat(local.getJsonObject("capacity").getInteger("cores")).isEqualTo(Runtime.getRuntime().availableProcessors());
+    } finally {
+      later.close();
+    }
+  }
 }
