@@ -52,6 +52,10 @@ public final class EdgeNodeMain {
     try {
       ClusterLink link = config.cluster().enabled()
           ? new ClusterLink(config.cluster(), config.nodeId(), config.eventBuffer(), config.rejoinIntervalMs()) : null;
+      // The link first, so that it keeps the events of the bots the executor adopts at start.
+      if (link != null) {
+        vertx.deployVerticle(link).await(1, TimeUnit.MINUTES);
+      }
       Router router = Router.router(vertx);
       router.get("/health").handler(rc -> health(config, link).onSuccess(rc::json).onFailure(rc::fail));
       router.get("/metrics").handler(PrometheusScrapingHandler.create());
@@ -66,9 +70,7 @@ public final class EdgeNodeMain {
           ExecutorSettings.DEFAULT_SEARCH_PATH, config.gatewayApiUrl(), config.gatewayMqttUrl(), config.executor().sampleIntervalMs(),
           config.executor().adoptRunning(),
           config.executor().cgroups());
-      // The link first, so that it keeps the events of the bots the executor adopts at start.
-      (link == null ? Future.succeededFuture() : vertx.deployVerticle(link))
-          .compose(v -> ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC()))
+      ExecutorVerticle.create(vertx, settings, botId -> Future.succeededFuture(null), Clock.systemUTC())
           .compose(vertx::deployVerticle)
           .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, config.node(), Clock.systemUTC()))
           .await(1, TimeUnit.MINUTES);
