@@ -153,6 +153,9 @@ class FleetIT {
     assertThat(link.getBoolean("connected")).isTrue();
     assertThat(link.getLong("events_replayed")).isPositive();
     assertThat(link.getLong("events_dropped")).isZero();
+    String metrics = send("http://127.0.0.1:" + edge2.edgePort(), "GET", "/metrics", null, null).body();
+    assertThat(metrics).contains("codex32_cluster_connected 1.0").contains("codex32_cluster_events_dropped_total 0.0")
+        .containsPattern("codex32_cluster_events_replayed_total [1-9]");
     // and the gateway's view of the node says so too
     await(() -> get(again, "/api/v1/nodes/pi-cellar", freshToken), node -> node.getJsonObject("link", new JsonObject())
         .getLong("events_replayed", 0L) > 0, "the node's replayed events counted in the gateway's view");

@@ -7,6 +7,9 @@ import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import io.codex32.bus.Addresses;
 import io.codex32.config.ClusterConfig;
 import io.codex32.executor.EventBusExecutorClient;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -19,6 +22,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.time.Instant;
 import java.util.List;
@@ -57,7 +61,7 @@ public final class ClusterLink extends VerticleBase {
   private final long rejoinIntervalMs;
   private final EventBuffer buffer;
   private NetClient probes;
-  private Vertx clustered;
+  private volatile Vertx clustered;
   private HazelcastInstance hazelcast;
   private Instant connectedSince;
   private boolean joining;
@@ -80,6 +84,7 @@ public final class ClusterLink extends VerticleBase {
   @Override
   public Future<?> start() {
     probes = vertx.createNetClient(new NetClientOptions().setConnectTimeout(PROBE_TIMEOUT_MS));
+    registerMeters();
     vertx.eventBus().addOutboundInterceptor(this::outbound);
     vertx.setPeriodic(0, rejoinIntervalMs, id -> {
       if (clustered != null && reportedSinceJoin) {
@@ -112,6 +117,22 @@ public final class ClusterLink extends VerticleBase {
         .put("events_dropped", buffer.dropped())
         .put("events_replayed", buffer.replayed())));
     return status.future();
+  }
+
+  /** The link's state on the node's Prometheus {@code /metrics} (read from the scraping thread: a sample may be a moment old). */
+  private void registerMeters() {
+    MeterRegistry registry = BackendRegistries.getDefaultNow();
+    if (registry == null) {
+      return;
+    }
+    Gauge.builder("codex32.cluster.connected", this, link -> link.clustered != null ? 1 : 0)
+        .description("1 while a gateway is reachable and this node is in the cluster").register(registry);
+    Gauge.builder("codex32.cluster.events.buffered", buffer, EventBuffer::size)
+        .description("Bot status events kept for the gateways").register(registry);
+    FunctionCounter.builder("codex32.cluster.events.dropped", buffer, EventBuffer::dropped)
+        .description("Bot status events dropped unsent: the buffer was full while no gateway was reachable").register(registry);
+    FunctionCounter.builder("codex32.cluster.events.replayed", buffer, EventBuffer::replayed)
+        .description("Bot status events sent again on joining or on the leader's report").register(registry);
   }
 
   // ---- outbound: the node's events to the cluster ---------------------------------------------

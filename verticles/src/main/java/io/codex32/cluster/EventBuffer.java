@@ -11,7 +11,7 @@ import java.util.List;
  * gateway that vanishes is noticed only after the failure timeout, and whatever was sent into that
  * gap is sent again on the next join. Gateways keep the newest version of a bot's status, so an
  * event sent twice changes nothing. When full, the oldest event is dropped; one dropped before it
- * was ever sent is counted. Not thread-safe: used on one event loop.
+ * was ever sent is counted. Used on one event loop; the counters may be read from any thread.
  */
 final class EventBuffer {
 
@@ -26,8 +26,9 @@ final class EventBuffer {
   private final int capacity;
   private final long retainMs;
   private final Deque<Entry> entries = new ArrayDeque<>();
-  private long dropped;
-  private long replayed;
+  private volatile long dropped;
+  private volatile long replayed;
+  private volatile int size;
 
   EventBuffer(int capacity, long retainMs) {
     this.capacity = capacity;
@@ -49,11 +50,13 @@ final class EventBuffer {
       dropped++;
     }
     entries.addLast(entry);
+    size = entries.size();
   }
 
   /** Forgets the events sent more than {@code retainMs} before {@code now}. */
   void trim(long now) {
     entries.removeIf(entry -> entry.sent() && now - entry.sentAt() > retainMs);
+    size = entries.size();
   }
 
   /**
@@ -70,7 +73,7 @@ final class EventBuffer {
   }
 
   int size() {
-    return entries.size();
+    return size;
   }
 
   long dropped() {
