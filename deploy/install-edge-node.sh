@@ -77,7 +77,17 @@ if [ ! -f "$env_file" ]; then
   cat > "$env_file" <<CONF
 # Codex-32 edge node settings (see docs/configuration.md). Restart the service after changes.
 CODEX32_NODE_ID=$node_id
+#CODEX32_NODE_LABELS=room=attic,gpio=true
 #CODEX32_HTTP_PORT=8081
+# what bots may run here (empty: nothing)
+#CODEX32_EXECUTOR_ALLOWED_COMMANDS=python3
+# join the gateways' cluster: this Pi's address and the gateways' (Hazelcast port 5701)
+#CODEX32_CLUSTER_ENABLED=true
+#CODEX32_CLUSTER_HOST=10.0.0.21
+#CODEX32_CLUSTER_MEMBERS=10.0.0.10,10.0.0.11
+# how this node's bots reach a gateway
+#CODEX32_GATEWAY_API_URL=http://10.0.0.10:8080
+#CODEX32_GATEWAY_MQTT_URL=mqtt://10.0.0.10:1883
 CONF
   chgrp "$user" "$env_file"
   echo "install-edge-node: wrote $env_file (node id '$node_id')"
