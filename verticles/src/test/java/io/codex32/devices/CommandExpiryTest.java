@@ -5,19 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codex32.bus.Addresses;
 import io.codex32.store.FileDocumentStore;
 import io.codex32.test.Await;
+import io.codex32.test.MutableClock;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +29,7 @@ class CommandExpiryTest {
   Path dataDir;
   private Vertx vertx;
   private FileDocumentStore store;
-  private final MovableClock clock = new MovableClock(Instant.parse("2030-01-01T00:00:00Z"));
+  private final MutableClock clock = new MutableClock(Instant.parse("2030-01-01T00:00:00Z"));
   private DeviceCommands commands;
   private final BlockingQueue<JsonObject> events = new LinkedBlockingQueue<>();
 
@@ -97,34 +94,5 @@ class CommandExpiryTest {
   /** The status as written in the store, not as computed on a read. */
   private String storedStatus(DeviceCommand command) {
     return Await.result(store.get(DeviceCommands.COLLECTION, command.id())).body().getString("status");
-  }
-
-  /** A clock the test moves by hand. */
-  private static final class MovableClock extends Clock {
-
-    private final AtomicReference<Instant> now;
-
-    MovableClock(Instant start) {
-      this.now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration duration) {
-      now.updateAndGet(instant -> instant.plus(duration));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException("UTC only");
-    }
   }
 }

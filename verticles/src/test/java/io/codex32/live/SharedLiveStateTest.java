@@ -95,13 +95,7 @@ class SharedLiveStateTest {
     for (int i = 0; i < 5; i++) {
       assertThat(running.attemptLogin("admin", "wrong-password-" + i).status()).isEqualTo(401);
     }
-    Redis client = Redis.createClient(running.vertx(), TestRedis.shared().url());
-    try {
-      Await.until(() -> Await.result(client.send(Request.cmd(Command.EXISTS).arg(prefix + "login:lock:u:admin"))).toInteger() == 1,
-          "lock of admin in redis");
-    } finally {
-      client.close();
-    }
+    awaitKey("login:lock:u:admin");
 
     Response refused = other.attemptLogin("admin", TestGateway.ADMIN_PASSWORD);
 
@@ -113,13 +107,7 @@ class SharedLiveStateTest {
   @Test
   void aGatewayStartedLaterListsTheNodesOthersHeardOfAsOffline() {
     Await.until(() -> running.get("/api/v1/nodes/local", adminA).status() == 200, "node local listed by its own gateway");
-    Redis client = Redis.createClient(running.vertx(), TestRedis.shared().url());
-    try {
-      Await.until(() -> Await.result(client.send(Request.cmd(Command.EXISTS).arg(prefix + "node:local"))).toInteger() == 1,
-          "node local in redis");
-    } finally {
-      client.close();
-    }
+    awaitKey("node:local");
 
     Map<String, String> env = new HashMap<>(TestRedis.shared().env(prefix));
     env.put("CODEX32_NODE_ID", "later");
@@ -132,6 +120,16 @@ class SharedLiveStateTest {
       assertThat(local.getJsonObject("capacity").getInteger("cores")).isEqualTo(Runtime.getRuntime().availableProcessors());
     } finally {
       later.close();
+    }
+  }
+
+  /** Waits until {@code key} (under this class's prefix) exists in Redis: the instances' writes are asynchronous. */
+  private void awaitKey(String key) {
+    Redis client = Redis.createClient(running.vertx(), TestRedis.shared().url());
+    try {
+      Await.until(() -> Await.result(client.send(Request.cmd(Command.EXISTS).arg(prefix + key))).toInteger() == 1, key + " in redis");
+    } finally {
+      client.close();
     }
   }
 }

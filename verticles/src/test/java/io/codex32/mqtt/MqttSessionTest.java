@@ -18,8 +18,6 @@ import io.codex32.mqtt.MqttFixture.DeviceCredentials;
 import io.codex32.mqtt.RawMqttClient.Connack;
 import io.codex32.mqtt.RawMqttClient.Packet;
 import io.codex32.mqtt.RawMqttClient.Publish;
-import io.codex32.security.JwtKeys;
-import io.codex32.security.TokenService;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
@@ -27,7 +25,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -290,7 +287,7 @@ class MqttSessionTest {
     Response created = gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "mqtt-doomed")
         .put("command", new JsonArray().add("sh").add("-c").add("true")), gateway.adminToken());
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
-    String token = botToken("mqtt-doomed");
+    String token = gateway.botToken("mqtt-doomed");
     Mqtt5BlockingClient bot = MqttFixture.v5(gateway, "mqtt-doomed");
     bot.connectWith().simpleAuth().username("mqtt-doomed").password(token.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send();
     assertThat(bot.getState().isConnected()).isTrue();
@@ -334,16 +331,5 @@ class MqttSessionTest {
   private static void awaitStatus(String path, String status) {
     MqttFixture.eventually(() -> Optional.of(gateway.get(path, gateway.adminToken()).json())
         .filter(c -> status.equals(c.getString("status"))), Duration.ofSeconds(10));
-  }
-
-  /** A token exactly as the executor hands it to a bot (same key, same claims). */
-  private static String botToken(String botId) {
-    TokenService tokens = new TokenService(gateway.vertx(), JwtKeys.loadOrCreate(dataDir, null, null), null, null, Clock.systemUTC(),
-        60, 60);
-    try {
-      return tokens.issueBotToken(botId, 600).await(10, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError(e);
-    }
   }
 }

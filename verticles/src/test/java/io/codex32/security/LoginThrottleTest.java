@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codex32.error.Codex32Exception;
 import io.codex32.live.LocalFailureCounters;
 import io.codex32.test.Await;
+import io.codex32.test.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

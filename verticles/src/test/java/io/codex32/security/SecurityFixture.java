@@ -4,6 +4,7 @@ import io.codex32.live.LocalFailureCounters;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.InMemoryDocumentStore;
 import io.codex32.test.Await;
+import io.codex32.test.MutableClock;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Vertx;
 import java.io.IOException;

@@ -4,6 +4,8 @@ import io.codex32.config.ConfigLoader;
 import io.codex32.config.GatewayConfig;
 import io.codex32.metrics.VertxFactory;
 import io.codex32.runtime.GatewayRuntime;
+import io.codex32.security.JwtKeys;
+import io.codex32.security.TokenService;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -13,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -226,6 +229,16 @@ public final class TestGateway implements AutoCloseable {
       runtime.close().transform(v -> vertx.close()).await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       throw new IllegalStateException("gateway did not stop cleanly", e);
+    }
+  }
+
+  /** A token exactly as the executor hands it to a bot (same key, same claims). */
+  public String botToken(String botId) {
+    TokenService tokens = new TokenService(vertx, JwtKeys.loadOrCreate(dataDir, null, null), null, null, Clock.systemUTC(), 60, 60);
+    try {
+      return tokens.issueBotToken(botId, 600).await(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError(e);
     }
   }
 

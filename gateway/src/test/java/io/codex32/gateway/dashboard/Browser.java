@@ -1,5 +1,6 @@
 package io.codex32.gateway.dashboard;
 
+import io.codex32.gateway.GatewayProcess;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -228,6 +229,19 @@ final class Browser implements AutoCloseable {
       }
     }
     return console.stream().filter(message -> expected.stream().noneMatch(message::contains)).toList();
+  }
+
+  /** Closes the browser, then the gateway: whichever of them a test class got to start. */
+  static void closeAll(Browser browser, GatewayProcess gateway) {
+    try {
+      if (browser != null) {
+        browser.close();
+      }
+    } finally {
+      if (gateway != null) {
+        gateway.close();
+      }
+    }
   }
 
   @Override

@@ -52,22 +52,13 @@ class FleetPageIT {
       assertThat(admin.post("/api/v1/bots", spec).status()).as(id).isEqualTo(201);
     }
     browser = Browser.open("http://127.0.0.1:" + gateway.port());
-    browser.expectConsoleError(DashboardIT.NODES_API_MISSING);
     browser.load("/");
     browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
   }
 
   @AfterAll
   static void stop() {
-    try {
-      if (browser != null) {
-        browser.close();
-      }
-    } finally {
-      if (gateway != null) {
-        gateway.close();
-      }
-    }
+    Browser.closeAll(browser, gateway);
   }
 
   @RegisterExtension

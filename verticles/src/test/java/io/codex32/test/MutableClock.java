@@ -1,4 +1,4 @@
-package io.codex32.security;
+package io.codex32.test;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -8,20 +8,20 @@ import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A clock tests move by hand. */
-final class MutableClock extends Clock {
+public final class MutableClock extends Clock {
 
   private final AtomicReference<Instant> now;
 
-  MutableClock(Instant start) {
+  public MutableClock(Instant start) {
     this.now = new AtomicReference<>(start);
   }
 
   /** Starts at the real current second, so tokens look plausible to anything reading them. */
-  static MutableClock startingNow() {
+  public static MutableClock startingNow() {
     return new MutableClock(Instant.ofEpochSecond(Instant.now().getEpochSecond()));
   }
 
-  void advance(Duration duration) {
+  public void advance(Duration duration) {
     now.updateAndGet(instant -> instant.plus(duration));
   }
 
