@@ -1,0 +1,104 @@
+package io.codex32.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.codex32.bot.BotSpec;
+import io.codex32.bot.BotStatus;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, unit = TimeUnit.SECONDS)
+class BusContractTest {
+
+  private static final Instant T = Instant.parse("2026-12-04T10:15:30.123Z");
+  private static final BotSpec SPEC = BotSpec.fromJson(new JsonObject().put("id", "weather").put("command", new JsonArray().add("python3")));
+
+  @Test
+  void everyExecutorRequestReadsBackAsItWasWritten() {
+    List<ExecutorRequest> requests = List.of(new ExecutorRequest.Start(SPEC, "tok"), new ExecutorRequest.Restart(SPEC, null),
+        new ExecutorRequest.Stop("weather"), new ExecutorRequest.Remove("weather"), new ExecutorRequest.Logs("weather", 5, T),
+        new ExecutorRequest.Logs("weather", 100, null), new ExecutorRequest.Summary(), new ExecutorRequest.Report());
+    for (ExecutorRequest request : requests) {
+      JsonObject json = request.toJson();
+      assertThat(json.getInteger("v")).isEqualTo(Contract.VERSION);
+      assertThat(ExecutorRequest.fromJson(json)).isEqualTo(request);
+    }
+  }
+
+  @Test
+  void executorRepliesReadBackPerRequest() {
+    ExecutorReply accepted = new ExecutorReply.Accepted(BotStatus.RUNNING, true);
+    assertThat(ExecutorReply.fromJson(new ExecutorRequest.Start(SPEC, null), accepted.toJson())).isEqualTo(accepted);
+    assertThat(ExecutorReply.Accepted.unknownBot().toJson().getBoolean("known")).isFalse();
+    assertThat(ExecutorReply.fromJson(new ExecutorRequest.Stop("x"), ExecutorReply.Accepted.unknownBot().toJson()))
+        .isEqualTo(ExecutorReply.Accepted.unknownBot());
+    ExecutorReply tail = new ExecutorReply.LogTail(List.of(new BotLogLine("weather", 3, T, BotLogLine.STDERR, "oops")));
+    assertThat(ExecutorReply.fromJson(new ExecutorRequest.Logs("weather", 1, null), tail.toJson())).isEqualTo(tail);
+    assertThat(ExecutorReply.fromJson(new ExecutorRequest.Summary(), new ExecutorReply.BotCount(4).toJson()))
+        .isEqualTo(new ExecutorReply.BotCount(4));
+  }
+
+  @Test
+  void statusEventsKeepTheirProcessReportOnlyWhenAnExecutorObservedOne() {
+    BotEvent.Status observed = new BotEvent.Status("weather", "pi-1", BotStatus.FAILED, 17, "exited with code 1", T,
+        new BotEvent.ProcessReport(null, null, false, 3, 1, null, "sampling", T), List.of("a", "b"), false);
+    assertThat(BotEvent.fromJson(observed.toJson())).isEqualTo(observed);
+    assertThat(BotEvent.fromJson(observed.asReplayed().toJson())).isEqualTo(observed.asReplayed());
+
+    BotEvent.Status decided = BotEvent.Status.decided("weather", null, BotStatus.UNKNOWN, 18, "node_lost: pi-1", T);
+    JsonObject json = decided.toJson();
+    assertThat(json.fieldNames()).doesNotContain("pid", "restarts", "last_lines", "replayed");
+    assertThat(BotEvent.fromJson(json)).isEqualTo(decided);
+  }
+
+  @Test
+  void metricsEventsCarryEverySample() {
+    BotEvent.Metrics metrics = new BotEvent.Metrics("local", T, List.of(
+        new BotEvent.Sample("a", T, 12.5, 30.25, 2, null, null, null),
+        new BotEvent.Sample("b", T, 0, 1, 1, T, "ok", new JsonObject().put("temp", 21.5))));
+    assertThat(BotEvent.fromJson(metrics.toJson())).isEqualTo(metrics);
+  }
+
+  @Test
+  void heartbeatsAndLogLinesReadBack() {
+    BotHeartbeat beat = new BotHeartbeat("weather", T, "ok", new JsonObject().put("n", 1));
+    assertThat(BotHeartbeat.fromJson(beat.toJson())).isEqualTo(beat);
+    assertThat(BotHeartbeat.fromJson(new BotHeartbeat("weather", T, null, null).toJson()).status()).isNull();
+    BotLogLine line = new BotLogLine("weather", 9, T, BotLogLine.STDOUT, "reading 1");
+    assertThat(BotLogLine.fromJson(line.toJson())).isEqualTo(line);
+  }
+
+  @Test
+  void aMessageWithoutVersionIsReadAsVersionOne() {
+    JsonObject old = new JsonObject().put("action", "stop").put("bot_id", "weather");
+    assertThat(ExecutorRequest.fromJson(old)).isEqualTo(new ExecutorRequest.Stop("weather"));
+  }
+
+  @Test
+  void unreadableMessagesFailWithAStableCode() {
+    assertCode(() -> ExecutorRequest.fromJson("stop"), "not_json");
+    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "explode")), "unknown_type");
+    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "stop")), "missing_field");
+    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "stop").put("bot_id", 7)), "bad_field");
+    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("v", Contract.VERSION + 1).put("action", "stop")),
+        "unsupported_contract");
+    assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "status").put("bot_id", "a").put("status", "dancing")
+        .put("version", 1).put("time", T.toString())), "unknown_type");
+    assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", "yesterday")), "bad_field");
+    assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", T.toString()).put("samples",
+        new JsonArray().add(3))), "bad_field");
+  }
+
+  private static void assertCode(Runnable read, String code) {
+    assertThatThrownBy(read::run).isInstanceOfSatisfying(UnreadableMessage.class, e -> {
+      assertThat(e.code()).isEqualTo(code);
+      assertThat(e.status()).isEqualTo(400);
+    });
+  }
+}
