@@ -22,6 +22,15 @@ public final class Contract {
     return new JsonObject().put(KEY, VERSION);
   }
 
+  /**
+   * {@code body} without its version, for where a message's JSON is shown to clients as it was
+   * before the key existed (WebSocket frames, REST answers). Changes and returns {@code body}.
+   */
+  public static JsonObject withoutVersion(JsonObject body) {
+    body.remove(KEY);
+    return body;
+  }
+
   /** The body, after checking that this build can read its version. */
   static JsonObject readable(Object body) {
     if (!(body instanceof JsonObject json)) {

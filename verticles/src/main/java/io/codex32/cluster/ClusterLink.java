@@ -5,6 +5,11 @@ import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.BusFailures;
+import io.codex32.bus.ExecutorRequest;
+import io.codex32.bus.NodeHeartbeat;
+import io.codex32.bus.UnreadableMessage;
 import io.codex32.config.ClusterConfig;
 import io.codex32.executor.EventBusExecutorClient;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -138,45 +143,46 @@ public final class ClusterLink extends VerticleBase {
   // ---- outbound: the node's events to the cluster ---------------------------------------------
 
   private <T> void outbound(DeliveryContext<T> delivery) {
-    if (!delivery.send() && delivery.body() instanceof JsonObject body) {
-      String address = delivery.message().address();
-      Traffic traffic = Traffic.of(address, body);
-      if (traffic != Traffic.LOCAL) {
-        JsonObject copy = body.copy();
-        context.runOnContext(v -> forward(address, copy, traffic));
-      }
+    String address = delivery.message().address();
+    if (!delivery.send() && delivery.body() instanceof JsonObject body && forCluster(address)) {
+      JsonObject copy = body.copy();
+      context.runOnContext(v -> forward(address, copy));
     }
     delivery.next();
   }
 
-  private void forward(String address, JsonObject body, Traffic traffic) {
-    if (address.equals(Addresses.NODE_HEARTBEAT)) {
-      body.put("link", new JsonObject().put("events_dropped", buffer.dropped()).put("events_replayed", buffer.replayed()));
-    }
-    if (clustered != null) {
-      clustered.eventBus().publish(address, body);
-    }
-    if (traffic == Traffic.KEPT && clustered != null) {
-      buffer.addSent(address, body, System.currentTimeMillis());
-    } else if (traffic == Traffic.KEPT) {
-      buffer.addUnsent(address, body);
-    }
+  /**
+   * Bot events, node heartbeats and log lines go to the cluster while a gateway is there. Bot status
+   * transitions are also kept for a gateway that is not there (yet); the rest (heartbeats, metrics
+   * samples, log lines) is live-only and dropped while disconnected.
+   */
+  private static boolean forCluster(String address) {
+    return address.equals(Addresses.BOT_EVENTS) || address.equals(Addresses.NODE_HEARTBEAT) || address.startsWith(Addresses.botLogs(""));
   }
 
-  /** Which of the node's published messages go to the cluster, and which of them wait for it. */
-  enum Traffic {
-    /** Bot status transitions: sent, and kept for a gateway that is not there (yet). */
-    KEPT,
-    /** Heartbeats, metrics samples, log lines: sent while connected, else dropped. */
-    LIVE,
-    /** Not for the cluster. */
-    LOCAL;
-
-    static Traffic of(String address, JsonObject body) {
-      if (address.equals(Addresses.BOT_EVENTS)) {
-        return "status".equals(body.getString("type")) ? KEPT : LIVE;
+  private void forward(String address, JsonObject body) {
+    JsonObject sent;
+    BotEvent.Status kept = null;
+    try {
+      if (address.equals(Addresses.NODE_HEARTBEAT)) {
+        sent = NodeHeartbeat.fromJson(body).withLink(new NodeHeartbeat.LinkCounters(buffer.dropped(), buffer.replayed())).toJson();
+      } else {
+        sent = body;
+        if (address.equals(Addresses.BOT_EVENTS) && BotEvent.fromJson(body) instanceof BotEvent.Status status) {
+          kept = status;
+        }
       }
-      return address.equals(Addresses.NODE_HEARTBEAT) || address.startsWith(Addresses.botLogs("")) ? LIVE : LOCAL;
+    } catch (UnreadableMessage e) {
+      LOG.warn("not sent to the cluster, unreadable message on {}: {}", address, e.getMessage());
+      return;
+    }
+    if (clustered != null) {
+      clustered.eventBus().publish(address, sent);
+    }
+    if (kept != null && clustered != null) {
+      buffer.addSent(kept, System.currentTimeMillis());
+    } else if (kept != null) {
+      buffer.addUnsent(kept);
     }
   }
 
@@ -248,24 +254,37 @@ public final class ClusterLink extends VerticleBase {
   /** Registers this node's executor address and the bots' heartbeat address on the cluster. */
   private Future<Void> relay(Vertx joined) {
     String executor = Addresses.executor(nodeId);
-    return joined.eventBus().<JsonObject>consumer(executor, message -> context.runOnContext(v -> command(executor, message)))
+    return joined.eventBus().consumer(executor, message -> context.runOnContext(v -> command(executor, message)))
         .completion()
         .compose(v -> joined.eventBus().<JsonObject>consumer(Addresses.BOT_HEARTBEATS,
             message -> context.runOnContext(ignored -> vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, message.body())))
             .completion());
   }
 
-  private void command(String address, Message<JsonObject> message) {
-    if ("report".equals(message.body().getString("action"))) {
+  private void command(String address, Message<Object> message) {
+    ExecutorRequest request;
+    try {
+      request = ExecutorRequest.fromJson(message.body());
+    } catch (UnreadableMessage e) {
+      BusFailures.fail(message, e, "executor_unavailable");
+      return;
+    }
+    if (request instanceof ExecutorRequest.Report) {
       // The leading gateway asks what this node runs: it is up and listening, so what the node owes
       // goes first (again), and its current state follows.
       reportedSinceJoin = true;
       replay(clustered, "the leading gateway asked for a report");
     }
-    vertx.eventBus().<JsonObject>request(address, message.body(), new DeliveryOptions().setSendTimeout(COMMAND_TIMEOUT_MS))
+    // the executor's failure goes back as it is: its code and its {"code","message"}
+    vertx.eventBus().request(address, message.body(), new DeliveryOptions().setSendTimeout(COMMAND_TIMEOUT_MS))
         .onSuccess(reply -> message.reply(reply.body()))
-        .onFailure(failure -> message.fail(failure instanceof ReplyException e ? e.failureCode() : 500,
-            String.valueOf(failure.getMessage())));
+        .onFailure(failure -> {
+          if (failure instanceof ReplyException e) {
+            message.fail(e.failureCode(), e.getMessage());
+          } else {
+            BusFailures.fail(message, failure, "executor_unavailable");
+          }
+        });
   }
 
   private void connected(Vertx joined, HazelcastInstance instance) {
@@ -299,8 +318,8 @@ public final class ClusterLink extends VerticleBase {
     if (target == null || buffer.size() == 0) {
       return;
     }
-    List<EventBuffer.Replay> replay = buffer.replay(System.currentTimeMillis());
-    replay.forEach(event -> target.eventBus().publish(event.address(), event.body()));
+    List<BotEvent.Status> replay = buffer.replay(System.currentTimeMillis());
+    replay.forEach(event -> target.eventBus().publish(Addresses.BOT_EVENTS, event.toJson()));
     LOG.info("{}: {} bot status event(s) sent again", why, replay.size());
   }
 

@@ -1,6 +1,6 @@
 package io.codex32.cluster;
 
-import io.vertx.core.json.JsonObject;
+import io.codex32.bus.BotEvent;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class EventBuffer {
 
-  private record Entry(String address, JsonObject body, long sentAt) {
+  private record Entry(BotEvent.Status event, long sentAt) {
     static final long UNSENT = -1;
 
     boolean sent() {
@@ -36,13 +36,13 @@ final class EventBuffer {
   }
 
   /** Keeps an event that went to the cluster at {@code sentAt}. */
-  void addSent(String address, JsonObject body, long sentAt) {
-    add(new Entry(address, body, sentAt));
+  void addSent(BotEvent.Status event, long sentAt) {
+    add(new Entry(event, sentAt));
   }
 
   /** Keeps an event that could not be sent: no gateway is reachable. */
-  void addUnsent(String address, JsonObject body) {
-    add(new Entry(address, body, Entry.UNSENT));
+  void addUnsent(BotEvent.Status event) {
+    add(new Entry(event, Entry.UNSENT));
   }
 
   private void add(Entry entry) {
@@ -59,13 +59,10 @@ final class EventBuffer {
     size = entries.size();
   }
 
-  /**
-   * Everything kept, in order, marked as sent at {@code now}: what a fresh join sends again. Each
-   * body is a copy carrying {@code "replayed": true}.
-   */
-  List<Replay> replay(long now) {
-    List<Replay> out = entries.stream().map(entry -> new Replay(entry.address(), entry.body().copy().put("replayed", true))).toList();
-    List<Entry> resent = entries.stream().map(entry -> new Entry(entry.address(), entry.body(), now)).toList();
+  /** Everything kept, in order, marked as sent at {@code now}: what a fresh join sends again, each event marked replayed. */
+  List<BotEvent.Status> replay(long now) {
+    List<BotEvent.Status> out = entries.stream().map(entry -> entry.event().asReplayed()).toList();
+    List<Entry> resent = entries.stream().map(entry -> new Entry(entry.event(), now)).toList();
     entries.clear();
     entries.addAll(resent);
     replayed += out.size();
@@ -82,9 +79,5 @@ final class EventBuffer {
 
   long replayed() {
     return replayed;
-  }
-
-  /** An event to send again. */
-  record Replay(String address, JsonObject body) {
   }
 }

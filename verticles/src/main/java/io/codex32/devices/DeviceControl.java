@@ -1,10 +1,11 @@
 package io.codex32.devices;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.DeviceEvent;
+import io.codex32.bus.DeviceSessionControl;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
 /**
@@ -14,14 +15,8 @@ import java.time.Instant;
  */
 public final class DeviceControl {
 
-  public static final String TYPE_COMMAND = "command";
-  public static final String TYPE_DISCONNECT = "disconnect";
-  /** A request: close your connection and answer once its session is stored. */
-  public static final String TYPE_TAKEOVER = "takeover";
   /** How long a new connection waits for the old one to store its session (a gateway that died never answers). */
   static final long TAKEOVER_WAIT_MS = 3000;
-  /** The type of a device event announcing that a command became {@code delivered} or {@code expired}. */
-  public static final String TYPE_COMMAND_STATUS = "command";
 
   private final Vertx vertx;
 
@@ -30,8 +25,7 @@ public final class DeviceControl {
   }
 
   public void deliver(DeviceCommand command) {
-    vertx.eventBus().publish(Addresses.deviceCommands(command.deviceId()),
-        new JsonObject().put("type", TYPE_COMMAND).put("command", command.toJson()));
+    vertx.eventBus().publish(Addresses.deviceCommands(command.deviceId()), new DeviceSessionControl.Deliver(command).toJson());
   }
 
   /**
@@ -40,20 +34,18 @@ public final class DeviceControl {
    * older one. Completes then, at once when no connection holds it, or after {@link #TAKEOVER_WAIT_MS}.
    */
   public Future<Void> takeOver(String deviceId, String connectionId) {
-    return vertx.eventBus().request(Addresses.deviceCommands(deviceId), new JsonObject().put("type", TYPE_TAKEOVER).put("by", connectionId),
+    return vertx.eventBus().request(Addresses.deviceCommands(deviceId), new DeviceSessionControl.TakeOver(connectionId).toJson(),
         new DeliveryOptions().setSendTimeout(TAKEOVER_WAIT_MS)).<Void>mapEmpty().otherwiseEmpty();
   }
 
   /** Disconnects every session of the device except the connection {@code keep} (null: all). */
   public void disconnect(String deviceId, String reason, String keep) {
-    vertx.eventBus().publish(Addresses.deviceCommands(deviceId),
-        new JsonObject().put("type", TYPE_DISCONNECT).put("reason", reason).put("keep", keep));
+    vertx.eventBus().publish(Addresses.deviceCommands(deviceId), new DeviceSessionControl.Disconnect(reason, keep).toJson());
   }
 
   /** A device event on {@code codex32.devices.events}: the command's new status, once it is stored. */
   public void commandStatus(DeviceCommand command, Instant time) {
-    vertx.eventBus().publish(Addresses.DEVICE_EVENTS, new JsonObject().put("type", TYPE_COMMAND_STATUS)
-        .put("device_id", command.deviceId()).put("command_id", command.id()).put("name", command.name())
-        .put("status", command.status()).put("time", time.toString()));
+    vertx.eventBus().publish(Addresses.DEVICE_EVENTS,
+        new DeviceEvent.CommandStatus(command.deviceId(), command.id(), command.name(), command.status(), time).toJson());
   }
 }

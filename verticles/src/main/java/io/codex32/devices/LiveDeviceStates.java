@@ -1,5 +1,8 @@
 package io.codex32.devices;
 
+import io.codex32.bus.DeviceEvent;
+import io.codex32.bus.DevicePublish;
+import io.codex32.bus.DeviceTelemetry;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -13,31 +16,24 @@ public final class LiveDeviceStates {
 
   private final Map<String, JsonObject> states = new ConcurrentHashMap<>();
 
-  /** A {@code codex32.devices.telemetry} message. */
-  public void applyTelemetry(JsonObject telemetry) {
-    String time = telemetry.getString("time");
-    JsonObject latest = new JsonObject().put("topic", telemetry.getString("topic")).put("payload", telemetry.getValue("payload"))
-        .put("qos", telemetry.getInteger("qos")).put("time", time);
-    states.compute(telemetry.getString("device_id"), (id, current) -> (current == null ? new JsonObject() : current.copy())
+  public void applyTelemetry(DeviceTelemetry telemetry) {
+    DevicePublish publish = telemetry.publish();
+    String time = publish.time().toString();
+    JsonObject latest = new JsonObject().put("topic", publish.topic()).put("payload", publish.payload()).put("qos", publish.qos())
+        .put("time", time);
+    states.compute(publish.deviceId(), (id, current) -> (current == null ? new JsonObject() : current.copy())
         .put("online", true).put("last_seen", time).put("telemetry", latest));
   }
 
-  /**
-   * A {@code codex32.devices.events} message of type {@code online} or {@code offline}. An offline
-   * of a connection that was already replaced (session takeover) leaves the device online.
-   */
-  public void applyEvent(JsonObject event) {
-    String type = event.getString("type");
-    if (!"online".equals(type) && !"offline".equals(type)) {
-      return;
-    }
-    String connection = event.getString("connection_id");
-    states.compute(event.getString("device_id"), (id, current) -> {
+  /** A connection came or went. An offline of a connection that was already replaced (session takeover) leaves the device online. */
+  public void applyConnection(DeviceEvent.Connection event) {
+    String connection = event.connectionId();
+    states.compute(event.deviceId(), (id, current) -> {
       JsonObject next = current == null ? new JsonObject() : current.copy();
-      if ("offline".equals(type) && connection != null && !connection.equals(next.getString("connection_id", connection))) {
+      if (!event.online() && connection != null && !connection.equals(next.getString("connection_id", connection))) {
         return next;
       }
-      return next.put("online", "online".equals(type)).put("connection_id", connection).put("last_seen", event.getString("time"));
+      return next.put("online", event.online()).put("connection_id", connection).put("last_seen", event.time().toString());
     });
   }
 

@@ -1,8 +1,8 @@
 package io.codex32.mqtt;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BotSessionControl;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Closes a bot's MQTT connection on whichever gateway instance holds it. A bot token is checked at
@@ -18,6 +18,6 @@ public final class BotControl {
 
   /** For {@code BotService.onDeleted}. */
   public void botDeleted(String botId) {
-    vertx.eventBus().publish(Addresses.botMqtt(botId), new JsonObject().put("type", "disconnect").put("reason", "bot deleted"));
+    vertx.eventBus().publish(Addresses.botMqtt(botId), new BotSessionControl.Disconnect("bot deleted").toJson());
   }
 }

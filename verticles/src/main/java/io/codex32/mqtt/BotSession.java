@@ -1,12 +1,15 @@
 package io.codex32.mqtt;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BotSessionControl;
+import io.codex32.bus.UnreadableMessage;
 import io.codex32.error.Codex32Exception;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -44,7 +47,7 @@ final class BotSession {
   private final String botId;
   private final MqttServices services;
   private final boolean v5;
-  private MessageConsumer<JsonObject> control;
+  private MessageConsumer<Object> control;
   private boolean closed;
 
   BotSession(Vertx vertx, MqttEndpoint endpoint, String botId, MqttServices services) {
@@ -85,8 +88,7 @@ final class BotSession {
     endpoint.exceptionHandler(e -> LOG.debug("bot {}: {}", botId, e.toString()));
     endpoint.closeHandler(v -> onClose());
     // listening before CONNACK: a deletion from then on closes the connection
-    control = vertx.eventBus().consumer(Addresses.botMqtt(botId), m -> drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION,
-        m.body().getString("reason")));
+    control = vertx.eventBus().consumer(Addresses.botMqtt(botId), this::onControl);
     control.completion()
         .recover(e -> Future.failedFuture(Codex32Exception.unavailable("bus_unavailable", "deletion listener not registered", e)))
         .compose(v -> stillValid.get())
@@ -109,6 +111,16 @@ final class BotSession {
       endpoint.accept(false);
     }
     LOG.info("bot {} connected over MQTT {}", botId, endpoint.protocolVersion());
+  }
+
+  private void onControl(Message<Object> message) {
+    try {
+      if (BotSessionControl.fromJson(message.body()) instanceof BotSessionControl.Disconnect disconnect) {
+        drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION, disconnect.reason());
+      }
+    } catch (UnreadableMessage e) {
+      LOG.warn("bot {}: control message dropped: {}", botId, e.getMessage());
+    }
   }
 
   private void onClose() {

@@ -1,9 +1,14 @@
 package io.codex32.mqtt;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BusFailures;
+import io.codex32.bus.DeviceEvent;
+import io.codex32.bus.DevicePublish;
+import io.codex32.bus.DeviceSessionControl;
+import io.codex32.bus.DeviceTelemetry;
+import io.codex32.bus.UnreadableMessage;
 import io.codex32.devices.Device;
 import io.codex32.devices.DeviceCommand;
-import io.codex32.devices.DeviceControl;
 import io.codex32.devices.DeviceTopics;
 import io.codex32.devices.SavedSession;
 import io.codex32.security.Secrets;
@@ -19,7 +24,6 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mqtt.MqttEndpoint;
 import io.vertx.mqtt.messages.MqttDisconnectMessage;
 import io.vertx.mqtt.messages.MqttPublishMessage;
@@ -65,7 +69,7 @@ final class DeviceSession {
   private final CommandOutbox outbox;
   /** Completed once the connection is closed and its session stored. */
   private final Promise<Void> released = Promise.promise();
-  private MessageConsumer<JsonObject> control;
+  private MessageConsumer<Object> control;
   /** Null while the session lasts only as long as the connection. */
   private SessionWriter stored;
   private long expirySeconds;
@@ -156,7 +160,7 @@ final class DeviceSession {
     } else {
       endpoint.accept(present);
     }
-    publishState("online", null);
+    publishOnline();
     LOG.info("device {} connected (MQTT {}, clean {}, session expiry {} s, session present {})", device.id(),
         endpoint.protocolVersion(), terms.cleanStart(), expirySeconds, present);
     if (present) {
@@ -179,17 +183,8 @@ final class DeviceSession {
       endpoint.publishAcknowledge(message.messageId());
       return;
     }
-    JsonObject body = new JsonObject()
-        .put("device_id", device.id())
-        .put("topic", message.topicName())
-        .put("payload", payload(message.payload()))
-        .put("qos", message.qosLevel().value())
-        .put("time", services.clock().instant().toString());
-    if (DeviceTopics.TELEMETRY.equals(kind)) {
-      vertx.eventBus().publish(Addresses.DEVICE_TELEMETRY, body);
-    } else {
-      vertx.eventBus().publish(Addresses.DEVICE_EVENTS, body.put("type", "event"));
-    }
+    hand(kind, new DevicePublish(device.id(), message.topicName(), payload(message.payload()), message.qosLevel().value(),
+        services.clock().instant(), false));
     if (qos1) {
       // the message is on the bus now; only then does the device learn it may forget it
       acked.release(message.messageId());
@@ -237,14 +232,24 @@ final class DeviceSession {
     });
   }
 
-  private void onControl(Message<JsonObject> message) {
-    JsonObject body = message.body();
-    if (DeviceControl.TYPE_COMMAND.equals(body.getString("type"))) {
-      deliver(DeviceCommand.fromMessage(body.getJsonObject("command")), null);
-    } else if (DeviceControl.TYPE_DISCONNECT.equals(body.getString("type")) && !connectionId.equals(body.getString("keep"))) {
-      LOG.info("device {} disconnected: {}", device.id(), body.getString("reason"));
-      drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION, body.getString("reason"));
-    } else if (DeviceControl.TYPE_TAKEOVER.equals(body.getString("type"))) {
+  private void onControl(Message<Object> message) {
+    DeviceSessionControl order;
+    try {
+      order = DeviceSessionControl.fromJson(message.body());
+    } catch (UnreadableMessage e) {
+      if (message.replyAddress() != null) {
+        BusFailures.fail(message, e, "device_control_failed");
+      } else {
+        LOG.warn("device {}: control message dropped: {}", device.id(), e.getMessage());
+      }
+      return;
+    }
+    if (order instanceof DeviceSessionControl.Deliver deliver) {
+      deliver(deliver.command(), null);
+    } else if (order instanceof DeviceSessionControl.Disconnect disconnect && !connectionId.equals(disconnect.keep())) {
+      LOG.info("device {} disconnected: {}", device.id(), disconnect.reason());
+      drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION, disconnect.reason());
+    } else if (order instanceof DeviceSessionControl.TakeOver) {
       if (!closed) {
         drop(MqttDisconnectReasonCode.SESSION_TAKEN_OVER, "a new connection of the device");
       }
@@ -296,7 +301,7 @@ final class DeviceSession {
       publishWill();
     }
     release();
-    publishState("offline", lost ? "connection_lost" : "disconnected");
+    publishOffline(lost ? DeviceEvent.OfflineReason.CONNECTION_LOST : DeviceEvent.OfflineReason.DISCONNECTED);
     LOG.info("device {} {}", device.id(), lost ? "connection lost" : "disconnected");
   }
 
@@ -341,19 +346,27 @@ final class DeviceSession {
   /** The will goes where the device's own PUBLISH to that topic would go (checked at CONNECT). */
   private void publishWill() {
     String topic = endpoint.will().getWillTopic();
-    JsonObject body = new JsonObject().put("device_id", device.id()).put("topic", topic)
-        .put("payload", payload(endpoint.will().getWillMessage())).put("qos", endpoint.will().getWillQos())
-        .put("time", services.clock().instant().toString()).put("will", true);
-    if (DeviceTopics.TELEMETRY.equals(DeviceTopics.publishKind(device.id(), topic))) {
-      vertx.eventBus().publish(Addresses.DEVICE_TELEMETRY, body);
+    hand(DeviceTopics.publishKind(device.id(), topic), new DevicePublish(device.id(), topic, payload(endpoint.will().getWillMessage()),
+        endpoint.will().getWillQos(), services.clock().instant(), true));
+  }
+
+  /** What the device published, on the bus: telemetry to its address, anything else as a device event. */
+  private void hand(String kind, DevicePublish publish) {
+    if (DeviceTopics.TELEMETRY.equals(kind)) {
+      vertx.eventBus().publish(Addresses.DEVICE_TELEMETRY, new DeviceTelemetry(publish).toJson());
     } else {
-      vertx.eventBus().publish(Addresses.DEVICE_EVENTS, body.put("type", "event"));
+      vertx.eventBus().publish(Addresses.DEVICE_EVENTS, new DeviceEvent.Published(publish).toJson());
     }
   }
 
-  private void publishState(String type, String reason) {
-    vertx.eventBus().publish(Addresses.DEVICE_EVENTS, new JsonObject().put("type", type).put("device_id", device.id())
-        .put("connection_id", connectionId).put("reason", reason).put("time", services.clock().instant().toString()));
+  private void publishOnline() {
+    vertx.eventBus().publish(Addresses.DEVICE_EVENTS, DeviceEvent.Connection.online(device.id(), connectionId,
+        services.clock().instant()).toJson());
+  }
+
+  private void publishOffline(DeviceEvent.OfflineReason reason) {
+    vertx.eventBus().publish(Addresses.DEVICE_EVENTS, DeviceEvent.Connection.offline(device.id(), connectionId, reason,
+        services.clock().instant()).toJson());
   }
 
   private void drop(MqttDisconnectReasonCode reason, String why) {

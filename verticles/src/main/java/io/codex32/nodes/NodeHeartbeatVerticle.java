@@ -1,12 +1,14 @@
 package io.codex32.nodes;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.ExecutorReply;
+import io.codex32.bus.ExecutorRequest;
+import io.codex32.bus.NodeHeartbeat;
 import io.codex32.config.NodeConfig;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,9 +74,10 @@ public final class NodeHeartbeatVerticle extends VerticleBase {
 
   /** The executor's count; a node whose executor does not answer still announces itself, with 0 bots. */
   private Future<Integer> botCount() {
-    return vertx.eventBus().<JsonObject>request(Addresses.executor(identity.id()), new JsonObject().put("action", "summary"),
+    ExecutorRequest summary = new ExecutorRequest.Summary();
+    return vertx.eventBus().request(Addresses.executor(identity.id()), summary.toJson(),
             new DeliveryOptions().setSendTimeout(EXECUTOR_TIMEOUT_MS).setLocalOnly(true))
-        .map(reply -> reply.body().getInteger("bots", 0))
+        .map(reply -> ((ExecutorReply.BotCount) ExecutorReply.fromJson(summary, reply.body())).bots())
         .recover(failure -> Future.succeededFuture(0));
   }
 

@@ -1,6 +1,8 @@
 package io.codex32.nodes;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.NodeHeartbeat;
+import io.codex32.bus.UnreadableMessage;
 import io.codex32.error.Codex32Exception;
 import io.codex32.live.NodeLiveState;
 import io.vertx.core.Future;
@@ -18,6 +20,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The nodes this gateway has heard from. A node is online while its heartbeats keep coming; after
@@ -34,6 +38,9 @@ public final class NodeRegistry {
   static final int MAX_NODES = 10_000;
   /** How long a silent node stays listed in the shared state (each heartbeat renews it). */
   static final Duration REMEMBERED_FOR = Duration.ofDays(7);
+  /** Added to a node's heartbeat in the shared live state: when this gateway last heard of it. */
+  private static final String LAST_SEEN = "last_seen";
+  private static final Logger LOG = LoggerFactory.getLogger(NodeRegistry.class);
 
   private final Clock clock;
   private final Duration offlineAfter;
@@ -59,20 +66,24 @@ public final class NodeRegistry {
     return shared.nodes().otherwise(List.of()).compose(known -> {
       known.forEach(this::remember);
       sweepTimer = vertx.setPeriodic(SWEEP_INTERVAL_MS, id -> sweep());
-      return vertx.eventBus().consumer(Addresses.NODE_HEARTBEAT, message -> onHeartbeat(NodeHeartbeat.parse(message.body())))
-          .completion();
+      return vertx.eventBus().consumer(Addresses.NODE_HEARTBEAT, message -> onHeartbeat(message.body())).completion();
     });
   }
 
   /** A node another gateway heard of: listed offline, with its last heartbeat, until it reports here. */
   private void remember(JsonObject entry) {
-    NodeHeartbeat heartbeat = NodeHeartbeat.parse(entry);
-    if (heartbeat == null || nodes.size() >= MAX_NODES) {
+    NodeHeartbeat heartbeat;
+    try {
+      heartbeat = NodeHeartbeat.fromJson(entry);
+    } catch (UnreadableMessage e) {
+      return;
+    }
+    if (nodes.size() >= MAX_NODES) {
       return;
     }
     Instant lastSeen;
     try {
-      lastSeen = Instant.parse(entry.getString("last_seen", heartbeat.time().toString()));
+      lastSeen = Instant.parse(entry.getString(LAST_SEEN, heartbeat.time().toString()));
     } catch (DateTimeParseException | ClassCastException e) {
       lastSeen = heartbeat.time();
     }
@@ -114,13 +125,20 @@ public final class NodeRegistry {
         : Future.succeededFuture(view);
   }
 
-  private void onHeartbeat(NodeHeartbeat heartbeat) {
-    if (heartbeat == null || !nodes.containsKey(heartbeat.id()) && nodes.size() >= MAX_NODES) {
+  private void onHeartbeat(Object body) {
+    NodeHeartbeat heartbeat;
+    try {
+      heartbeat = NodeHeartbeat.fromJson(body);
+    } catch (UnreadableMessage e) {
+      LOG.warn("node heartbeat dropped: {}", e.getMessage());
+      return;
+    }
+    if (!nodes.containsKey(heartbeat.id()) && nodes.size() >= MAX_NODES) {
       return;
     }
     NodeView view = new NodeView(heartbeat, clock.instant(), true);
     NodeView previous = nodes.put(heartbeat.id(), view);
-    shared.putNode(heartbeat.id(), heartbeat.toJson().put("last_seen", view.lastSeen().toString()), REMEMBERED_FOR);
+    shared.putNode(heartbeat.id(), heartbeat.toJson().put(LAST_SEEN, view.lastSeen().toString()), REMEMBERED_FOR);
     announce(view);
     if (previous == null || !previous.online()) {
       transitionListeners.forEach(listener -> listener.accept(view));
@@ -141,6 +159,6 @@ public final class NodeRegistry {
   }
 
   private void announce(NodeView view) {
-    vertx.eventBus().publish(Addresses.NODE_EVENTS, view.toJson(), new DeliveryOptions().setLocalOnly(true));
+    vertx.eventBus().publish(Addresses.NODE_EVENTS, view.toEvent().toJson(), new DeliveryOptions().setLocalOnly(true));
   }
 }

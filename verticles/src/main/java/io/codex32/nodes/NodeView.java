@@ -1,5 +1,8 @@
 package io.codex32.nodes;
 
+import io.codex32.bus.Contract;
+import io.codex32.bus.NodeEvent;
+import io.codex32.bus.NodeHeartbeat;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 
@@ -10,10 +13,13 @@ public record NodeView(NodeHeartbeat heartbeat, Instant lastSeen, boolean online
     return heartbeat.id();
   }
 
-  /** The API shape: the heartbeat's fields plus online and last_seen. */
+  /** What the registry publishes on {@code codex32.nodes.events} when the view changes. */
+  public NodeEvent toEvent() {
+    return new NodeEvent(heartbeat, online, lastSeen);
+  }
+
+  /** The API shape: the heartbeat's fields plus online and last_seen (the event's JSON, without the bus's contract version). */
   public JsonObject toJson() {
-    JsonObject json = heartbeat.toJson().put("online", online).put("last_seen", lastSeen.toString());
-    json.remove("time");
-    return json;
+    return Contract.withoutVersion(toEvent().toJson());
   }
 }

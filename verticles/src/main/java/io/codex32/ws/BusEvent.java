@@ -1,12 +1,19 @@
 package io.codex32.ws;
 
 import io.codex32.bus.Addresses;
-import io.vertx.core.json.JsonArray;
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.BotLogLine;
+import io.codex32.bus.Contract;
+import io.codex32.bus.DeviceTelemetry;
+import io.codex32.bus.NodeEvent;
+import io.codex32.bus.UnreadableMessage;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One event as clients see it, translated once from an event-bus message. {@code topic} is the
@@ -14,6 +21,8 @@ import java.util.Set;
  * receives it ({@code bots} for status events), or {@code null}.
  */
 final class BusEvent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BusEvent.class);
 
   private final String topic;
   private final String group;
@@ -48,48 +57,58 @@ final class BusEvent {
     return subscriptions.contains(topic) || group != null && subscriptions.contains(group);
   }
 
-  /** The events in a message on {@code address}; empty for messages that carry nothing a client can use. */
+  /**
+   * The events in a message on {@code address}; empty for messages that carry nothing a client can
+   * use or that cannot be read. A frame's {@code data} is the message as it was before the bus
+   * carried a contract version: the {@code "v"} key is taken out of the (consumer's own) body.
+   */
   static List<BusEvent> from(String address, Object body) {
-    if (!(body instanceof JsonObject json)) {
+    try {
+      return read(address, body);
+    } catch (UnreadableMessage e) {
+      LOG.warn("event on {} not shown to clients: {}", address, e.getMessage());
       return List.of();
     }
+  }
+
+  private static List<BusEvent> read(String address, Object body) {
     if (address.equals(Addresses.BOT_EVENTS)) {
-      return botEvents(json);
+      return botEvents(BotEvent.fromJson(body), (JsonObject) body);
     }
     if (address.equals(Addresses.NODE_EVENTS)) {
-      return List.of(new BusEvent("nodes", null, "node", json));
+      NodeEvent.fromJson(body);
+      return List.of(new BusEvent("nodes", null, "node", Contract.withoutVersion((JsonObject) body)));
     }
     if (address.equals(Addresses.DEVICE_TELEMETRY)) {
-      String device = json.getString("device_id");
-      return device == null ? List.of() : List.of(new BusEvent("devices/" + device + "/telemetry", null, "telemetry", json));
-    }
-    if (address.equals(Addresses.WORKFLOW_EVENTS)) {
-      return List.of(new BusEvent("workflows", null, json.getString("type", "workflow"), json));
+      String device = DeviceTelemetry.fromJson(body).publish().deviceId();
+      return List.of(new BusEvent("devices/" + device + "/telemetry", null, "telemetry", Contract.withoutVersion((JsonObject) body)));
     }
     if (address.startsWith(Addresses.botLogs(""))) {
-      return List.of(new BusEvent("logs/" + address.substring(Addresses.botLogs("").length()), null, "log", json));
+      BotLogLine.fromJson(body);
+      return List.of(new BusEvent("logs/" + address.substring(Addresses.botLogs("").length()), null, "log",
+          Contract.withoutVersion((JsonObject) body)));
+    }
+    if (address.equals(Addresses.WORKFLOW_EVENTS) && body instanceof JsonObject json) {
+      return List.of(new BusEvent("workflows", null, json.getString("type", "workflow"), json));
     }
     return List.of();
   }
 
   /**
-   * Status events go to {@code bots} and {@code bots/<id>}; a metrics event carries samples of
-   * several bots, so it is split and each sample goes to its bot's topic only.
+   * Status events go to {@code bots} and {@code bots/<id>} as they were published; a metrics event
+   * carries samples of several bots, so it is split and each sample goes to its bot's topic only.
    */
-  private static List<BusEvent> botEvents(JsonObject json) {
-    String type = json.getString("type", "status");
-    if (type.equals("metrics")) {
-      JsonArray samples = json.getJsonArray("samples", new JsonArray());
-      List<BusEvent> events = new ArrayList<>(samples.size());
-      for (Object sample : samples) {
-        if (sample instanceof JsonObject s && s.getString("bot_id") != null) {
-          JsonObject data = new JsonObject().put("node", json.getString("node")).put("time", json.getString("time")).put("sample", s);
-          events.add(new BusEvent("bots/" + s.getString("bot_id"), null, "metrics", data));
-        }
+  private static List<BusEvent> botEvents(BotEvent event, JsonObject body) {
+    if (event instanceof BotEvent.Metrics metrics) {
+      List<BusEvent> events = new ArrayList<>(metrics.samples().size());
+      for (BotEvent.Sample sample : metrics.samples()) {
+        JsonObject data = new JsonObject().put("node", metrics.node()).put("time", metrics.time().toString())
+            .put("sample", sample.toJson());
+        events.add(new BusEvent("bots/" + sample.botId(), null, "metrics", data));
       }
       return events;
     }
-    String bot = json.getString("bot_id");
-    return bot == null ? List.of() : List.of(new BusEvent("bots/" + bot, "bots", type, json));
+    BotEvent.Status status = (BotEvent.Status) event;
+    return List.of(new BusEvent("bots/" + status.botId(), "bots", "status", Contract.withoutVersion(body)));
   }
 }

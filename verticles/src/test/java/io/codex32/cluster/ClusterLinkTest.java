@@ -2,7 +2,9 @@ package io.codex32.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.bot.BotStatus;
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BotEvent;
 import io.codex32.config.ClusterConfig;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
@@ -13,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
@@ -86,7 +89,7 @@ class ClusterLinkTest {
     awaitTrue(() -> !linkStatus().getBoolean("connected"), "the link noticing the gateway left");
     received.clear();
     node.eventBus().publish(Addresses.BOT_EVENTS, status(2));
-    node.eventBus().publish(Addresses.BOT_EVENTS, new JsonObject().put("type", "metrics").put("node", NODE));
+    node.eventBus().publish(Addresses.BOT_EVENTS, new BotEvent.Metrics(NODE, Instant.now(), List.of()).toJson());
     awaitTrue(() -> linkStatus().getInteger("events_buffered") >= 2, "status 2 kept (with status 1, sent just before)");
 
     // a gateway returns: what the node owes arrives, in order, marked as replayed
@@ -123,8 +126,7 @@ class ClusterLinkTest {
   }
 
   private static JsonObject status(long version) {
-    return new JsonObject().put("type", "status").put("bot_id", "b").put("node", NODE).put("status", "running")
-        .put("version", version);
+    return BotEvent.Status.decided("b", NODE, BotStatus.RUNNING, version, null, Instant.now()).toJson();
   }
 
   private JsonObject linkStatus() {

@@ -79,7 +79,7 @@ class CommandExpiryTest {
     assertThat(Await.result(commands.expireDue(2))).isEqualTo(2);
     assertThat(commands.expiryDue()).isTrue();
     assertThat(Await.result(commands.expireDue(2))).isEqualTo(1);
-    assertThat(Await.result(commands.forDevice("valve-1"))).extracting(DeviceCommand::status).containsOnly("expired");
+    assertThat(Await.result(commands.forDevice("valve-1"))).extracting(c -> c.status().wireName()).containsOnly("expired");
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.codex32.nodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.NodeHeartbeat;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonArray;

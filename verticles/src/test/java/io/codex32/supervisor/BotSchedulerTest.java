@@ -6,7 +6,7 @@ import io.codex32.bot.Bot;
 import io.codex32.bot.BotSpec;
 import io.codex32.bot.BotStatus;
 import io.codex32.bot.DesiredState;
-import io.codex32.nodes.NodeHeartbeat;
+import io.codex32.bus.NodeHeartbeat;
 import io.codex32.nodes.NodeView;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -3,13 +3,15 @@ package io.codex32.ws;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.codex32.bot.BotStatus;
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.DevicePublish;
+import io.codex32.bus.DeviceTelemetry;
 import io.codex32.config.ConfigException;
 import io.codex32.config.GatewayConfig;
 import io.codex32.config.WsConfig;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -56,15 +58,18 @@ class WsUnitsTest {
 
   @Test
   void statusEventsReachTheBotAndTheAllBotsTopicMetricsOnlyTheBot() {
-    BusEvent status = BusEvent.from(Addresses.BOT_EVENTS, new JsonObject().put("type", "status").put("bot_id", "a")).get(0);
+    BusEvent status = BusEvent.from(Addresses.BOT_EVENTS,
+        BotEvent.Status.decided("a", "local", BotStatus.RUNNING, 1, null, Instant.now()).toJson()).get(0);
     assertThat(status.matches(Set.of("bots"))).isTrue();
     assertThat(status.matches(Set.of("bots/a"))).isTrue();
     assertThat(status.matches(Set.of("bots/b"))).isFalse();
-    List<BusEvent> metrics = BusEvent.from(Addresses.BOT_EVENTS, new JsonObject().put("type", "metrics")
-        .put("samples", new JsonArray().add(new JsonObject().put("bot_id", "a")).add(new JsonObject().put("bot_id", "b"))));
+    List<BusEvent> metrics = BusEvent.from(Addresses.BOT_EVENTS, new BotEvent.Metrics("local", Instant.now(), List.of(
+        new BotEvent.Sample("a", Instant.now(), 1, 2, 1, null, null, null),
+        new BotEvent.Sample("b", Instant.now(), 1, 2, 1, null, null, null))).toJson());
     assertThat(metrics).extracting(BusEvent::topic).containsExactly("bots/a", "bots/b");
     assertThat(metrics.get(0).matches(Set.of("bots"))).isFalse();
-    assertThat(BusEvent.from(Addresses.DEVICE_TELEMETRY, new JsonObject().put("device_id", "d1")).get(0).topic())
+    assertThat(BusEvent.from(Addresses.DEVICE_TELEMETRY,
+        new DeviceTelemetry(new DevicePublish("d1", "devices/d1/telemetry", 21.5, 1, Instant.now(), false)).toJson()).get(0).topic())
         .isEqualTo("devices/d1/telemetry");
     assertThat(BusEvent.from(Addresses.BOT_EVENTS, "not json")).isEmpty();
   }
