@@ -7,6 +7,7 @@ import io.codex32.bus.Contract;
 import io.codex32.bus.DeviceTelemetry;
 import io.codex32.bus.NodeEvent;
 import io.codex32.bus.UnreadableMessage;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -97,14 +98,17 @@ final class BusEvent {
   /**
    * Status events go to {@code bots} and {@code bots/<id>} as they were published; a metrics event
    * carries samples of several bots, so it is split and each sample goes to its bot's topic only.
+   * The event is read as a record (to route it, and to drop what cannot be read), but each frame
+   * shows the sample as it was published, so that a key a newer node adds reaches clients too.
    */
   private static List<BusEvent> botEvents(BotEvent event, JsonObject body) {
     if (event instanceof BotEvent.Metrics metrics) {
+      JsonArray published = body.getJsonArray(BotEvent.SAMPLES);
       List<BusEvent> events = new ArrayList<>(metrics.samples().size());
-      for (BotEvent.Sample sample : metrics.samples()) {
-        JsonObject data = new JsonObject().put("node", metrics.node()).put("time", metrics.time().toString())
-            .put("sample", sample.toJson());
-        events.add(new BusEvent("bots/" + sample.botId(), null, "metrics", data));
+      for (int i = 0; i < metrics.samples().size(); i++) {
+        JsonObject data = new JsonObject().put("node", metrics.node()).put("time", body.getValue(BotEvent.TIME))
+            .put("sample", published.getJsonObject(i));
+        events.add(new BusEvent("bots/" + metrics.samples().get(i).botId(), null, "metrics", data));
       }
       return events;
     }

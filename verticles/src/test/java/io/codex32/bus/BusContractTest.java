@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codex32.bot.BotSpec;
 import io.codex32.bot.BotStatus;
+import io.codex32.devices.DeviceCommand;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -94,6 +96,83 @@ class BusContractTest {
     assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", "yesterday")), "bad_field");
     assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", T.toString()).put("samples",
         new JsonArray().add(3))), "bad_field");
+  }
+
+  @Test
+  void nodeHeartbeatsAndNodeEventsReadBack() {
+    NodeHeartbeat beat = new NodeHeartbeat("pi-1", "pi-1.lan", Map.of("room", "attic"), 4, 3800, 12.5, 900, 0.4, "0.1.0", 2, T,
+        new NodeHeartbeat.LinkCounters(3, 7));
+    assertThat(NodeHeartbeat.fromJson(beat.toJson())).isEqualTo(beat);
+    assertThat(NodeHeartbeat.fromJson(beat.withLink(null).toJson()).link()).isNull();
+
+    NodeEvent event = new NodeEvent(beat, false, T);
+    JsonObject json = event.toJson();
+    assertThat(json.fieldNames()).doesNotContain("time").contains("online", "last_seen", "link");
+    assertThat(NodeEvent.fromJson(json)).isEqualTo(event);
+  }
+
+  @Test
+  void malformedNodeHeartbeatsAreUnreadable() {
+    String now = T.toString();
+    assertCode(() -> NodeHeartbeat.fromJson(new JsonObject().put("id", "../etc").put("time", now)), "bad_field");
+    assertCode(() -> NodeHeartbeat.fromJson(new JsonObject().put("id", "no-time")), "missing_field");
+    assertCode(() -> NodeHeartbeat.fromJson(new JsonObject().put("id", "a").put("capacity", "many").put("time", now)), "bad_field");
+    assertCode(() -> NodeHeartbeat.fromJson(new JsonObject().put("id", "a").put("bots", 1L << 40).put("time", now)), "bad_field");
+    JsonObject labels = new JsonObject();
+    for (int i = 0; i <= 64; i++) {
+      labels.put("l" + i, "x");
+    }
+    assertCode(() -> NodeHeartbeat.fromJson(new JsonObject().put("id", "a").put("labels", labels).put("time", now)), "bad_field");
+    JsonObject bare = new JsonObject().put("id", "a").put("hostname", "h".repeat(300)).put("time", now);
+    assertThat(NodeHeartbeat.fromJson(bare).hostname()).hasSize(255);
+  }
+
+  @Test
+  void deviceMessagesKeepTheirJsonAndReadBack() {
+    DevicePublish reading = new DevicePublish("esp-1", "devices/esp-1/telemetry", new JsonObject().put("t", 21.5), 1, T, false);
+    assertThat(new DeviceTelemetry(reading).toJson()).isEqualTo(new JsonObject().put("v", 1).put("device_id", "esp-1")
+        .put("topic", "devices/esp-1/telemetry").put("payload", new JsonObject().put("t", 21.5)).put("qos", 1).put("time", T.toString()));
+    assertThat(DeviceTelemetry.fromJson(new DeviceTelemetry(reading).toJson())).isEqualTo(new DeviceTelemetry(reading));
+
+    DevicePublish will = new DevicePublish("esp-1", "devices/esp-1/events", "gone", 0, T, true);
+    List<DeviceEvent> events = List.of(new DeviceEvent.Published(will),
+        DeviceEvent.Connection.online("esp-1", "c1", T),
+        DeviceEvent.Connection.offline("esp-1", "c1", DeviceEvent.OfflineReason.CONNECTION_LOST, T),
+        new DeviceEvent.CommandStatus("esp-1", "cmd-1", "open", DeviceCommand.Status.DELIVERED, T));
+    for (DeviceEvent event : events) {
+      assertThat(DeviceEvent.fromJson(event.toJson())).isEqualTo(event);
+    }
+    assertThat(events.get(0).toJson().getString("type")).isEqualTo("event");
+    assertThat(events.get(0).toJson().getBoolean("will")).isTrue();
+    assertThat(events.get(1).toJson()).isEqualTo(new JsonObject().put("v", 1).put("type", "online").put("device_id", "esp-1")
+        .put("connection_id", "c1").putNull("reason").put("time", T.toString()));
+    assertThat(events.get(2).toJson().getString("reason")).isEqualTo("connection_lost");
+    assertThat(events.get(3).toJson()).isEqualTo(new JsonObject().put("v", 1).put("type", "command").put("device_id", "esp-1")
+        .put("command_id", "cmd-1").put("name", "open").put("status", "delivered").put("time", T.toString()));
+    assertCode(() -> DeviceEvent.fromJson(new JsonObject().put("type", "exploded")), "unknown_type");
+  }
+
+  @Test
+  void sessionControlMessagesReadBack() {
+    DeviceCommand command = new DeviceCommand("cmd-1", "esp-1", "open", 1, DeviceCommand.Status.QUEUED, T, T.plusSeconds(60), null);
+    List<DeviceSessionControl> controls = List.of(new DeviceSessionControl.Deliver(command),
+        new DeviceSessionControl.Disconnect("device deleted", null), new DeviceSessionControl.Disconnect("taken over", "c2"),
+        new DeviceSessionControl.TakeOver("c2"));
+    for (DeviceSessionControl control : controls) {
+      assertThat(DeviceSessionControl.fromJson(control.toJson())).isEqualTo(control);
+    }
+    assertThat(controls.get(0).toJson().getJsonObject("command")).isEqualTo(command.toJson());
+    assertCode(() -> DeviceSessionControl.fromJson(new JsonObject().put("type", "command").put("command", new JsonObject())), "bad_field");
+
+    BotSessionControl disconnect = new BotSessionControl.Disconnect("bot deleted");
+    assertThat(disconnect.toJson()).isEqualTo(new JsonObject().put("v", 1).put("type", "disconnect").put("reason", "bot deleted"));
+    assertThat(BotSessionControl.fromJson(disconnect.toJson())).isEqualTo(disconnect);
+  }
+
+  @Test
+  void theVersionCanBeTakenOutForClients() {
+    JsonObject json = new BotHeartbeat("weather", T, null, null).toJson();
+    assertThat(Contract.withoutVersion(json).fieldNames()).containsExactly("bot_id", "time");
   }
 
   private static void assertCode(Runnable read, String code) {

@@ -2,7 +2,9 @@ package io.codex32.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.bot.BotStatus;
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BotEvent;
 import io.codex32.security.JwtKeys;
 import io.codex32.security.TokenService;
 import io.codex32.test.TestGateway;
@@ -14,6 +16,7 @@ import io.vertx.ext.auth.jwt.JWTAuth;
 import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -181,8 +184,9 @@ class EventsSocketTest {
     try (WsClient client = WsClient.withProtocol(url, gateway.tokenFor("metrics-viewer", "viewer"), false)) {
       client.subscribe("bots/m1", "bots");
       assertThat(client.next().getString("type")).isEqualTo("subscribed");
-      JsonArray samples = new JsonArray().add(new JsonObject().put("bot_id", "m1").put("cpu_percent", 1.5))
-          .add(new JsonObject().put("bot_id", "m2").put("cpu_percent", 2.5));
+      String time = "2026-01-01T00:00:00Z";
+      JsonArray samples = new JsonArray().add(new JsonObject().put("bot_id", "m1").put("time", time).put("cpu_percent", 1.5))
+          .add(new JsonObject().put("bot_id", "m2").put("time", time).put("cpu_percent", 2.5));
       gateway.vertx().eventBus().publish(Addresses.BOT_EVENTS, new JsonObject().put("type", "metrics").put("node", "local")
           .put("time", "2026-01-01T00:00:00Z").put("samples", samples));
       JsonObject metrics = client.next();
@@ -221,8 +225,7 @@ class EventsSocketTest {
       String padding = "x".repeat(2048);
       long started = System.nanoTime();
       for (int i = 1; i <= events; i++) {
-        gateway.vertx().eventBus().publish(Addresses.BOT_EVENTS, new JsonObject().put("type", "status").put("bot_id", "fan")
-            .put("version", i).put("padding", padding));
+        gateway.vertx().eventBus().publish(Addresses.BOT_EVENTS, status("fan", i).put("padding", padding));
       }
       // the fast client gets every event, or, should it fall behind for a moment, the newest ones and
       // a count of the rest: nothing is lost without notice, nothing comes out of order
@@ -277,8 +280,7 @@ class EventsSocketTest {
       assertThat(slow.next().getString("type")).isEqualTo("subscribed");
       String padding = "x".repeat(2048);
       for (int i = 1; i <= 5000; i++) {
-        gateway.vertx().eventBus().publish(Addresses.BOT_EVENTS, new JsonObject().put("type", "status").put("bot_id", "stall")
-            .put("version", i).put("padding", padding));
+        gateway.vertx().eventBus().publish(Addresses.BOT_EVENTS, status("stall", i).put("padding", padding));
       }
       // the client does not read, so the server's close shows as its connection slot coming free
       awaitSlotsFree(url, token, 2);
@@ -365,7 +367,10 @@ class EventsSocketTest {
   }
 
   private static void publishStatus(String bot, int version) {
-    gateway.vertx().eventBus().publish(Addresses.BOT_EVENTS, new JsonObject().put("type", "status").put("bot_id", bot)
-        .put("version", version).put("status", "running"));
+    gateway.vertx().eventBus().publish(Addresses.BOT_EVENTS, status(bot, version));
+  }
+
+  private static JsonObject status(String bot, long version) {
+    return BotEvent.Status.decided(bot, "local", BotStatus.RUNNING, version, null, Instant.now()).toJson();
   }
 }
