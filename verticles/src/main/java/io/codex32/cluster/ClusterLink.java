@@ -6,7 +6,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.core.LifecycleEvent.LifecycleState;
 import io.codex32.bus.Addresses;
 import io.codex32.config.ClusterConfig;
-import io.codex32.executor.EventBusExecutorClient;
+import io.codex32.supervisor.EventBusExecutorClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
