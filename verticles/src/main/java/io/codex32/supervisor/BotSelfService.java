@@ -55,7 +55,8 @@ public final class BotSelfService {
     BotHeartbeat heartbeat;
     try {
       JsonObject given = body == null ? new JsonObject() : body;
-      heartbeat = new BotHeartbeat(botId, clock.instant(), checkedStatus(given.getValue("status")), checkedMetrics(given.getValue("metrics")));
+      heartbeat = new BotHeartbeat(botId, clock.instant(), checkedStatus(given.getValue("status")),
+          checkedMetrics(given.getValue("metrics")));
     } catch (Codex32Exception e) {
       return Future.failedFuture(e);
     }

@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 class BusContractTest {
 
   private static final Instant T = Instant.parse("2026-12-04T10:15:30.123Z");
-  private static final BotSpec SPEC = BotSpec.fromJson(new JsonObject().put("id", "weather").put("command", new JsonArray().add("python3")));
+  private static final BotSpec SPEC =
+      BotSpec.fromJson(new JsonObject().put("id", "weather").put("command", new JsonArray().add("python3")));
 
   @Test
   void everyExecutorRequestReadsBackAsItWasWritten() {

@@ -296,7 +296,8 @@ class ExecutorVerticleTest {
   @Test
   void aBotThatShouldRunButWhoseProcessIsGoneStartsAgainWithTheExecutorAndItsDeliveredToken() throws Exception {
     BotSpec keeper = spec("keeper", policy("on-failure", 3, 50), "sleep", "1000");
-    vertx.eventBus().request(Addresses.executor("local"), new ExecutorRequest.Start(keeper, "delivered-by-a-gateway").toJson()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    vertx.eventBus().request(Addresses.executor("local"), new ExecutorRequest.Start(keeper, "delivered-by-a-gateway").toJson())
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     long pid = awaitStatus("keeper", "running").getLong("pid");
     BotSpec parked = spec("parked", policy("on-failure", 3, 50), "sleep", "1000");
     command(Action.START, parked);
