@@ -63,7 +63,10 @@ final class Fields {
 
   Integer optionalInt(String key) {
     Long value = optionalNumber(key);
-    return value == null ? null : Math.toIntExact(value);
+    if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
+      throw UnreadableMessage.malformed(key, "a 32-bit integer");
+    }
+    return value == null ? null : value.intValue();
   }
 
   double decimal(String key, double otherwise) {

@@ -94,6 +94,8 @@ class BusContractTest {
     assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", "yesterday")), "bad_field");
     assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", T.toString()).put("samples",
         new JsonArray().add(3))), "bad_field");
+    assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "status").put("bot_id", "a").put("status", "running")
+        .put("version", 1).put("time", T.toString()).put("restarts", 1L << 40)), "bad_field");
   }
 
   private static void assertCode(Runnable read, String code) {
