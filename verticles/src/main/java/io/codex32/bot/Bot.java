@@ -66,28 +66,4 @@ public record Bot(BotSpec spec, DesiredState desiredState, BotStatus status, lon
         Instant.parse(json.getString("updated_at")),
         revision);
   }
-
-  /**
-   * The API view: the spec's fields at top level, desired state, status, the node it runs on, and the
-   * process fields the executor reported ({@code live}: pid, uptime_seconds, cpu_load,
-   * memory_usage_mb, restarts, exit_code, ...; empty when nothing is known).
-   */
-  public JsonObject toApiJson(JsonObject live) {
-    return spec.toJson()
-        .put("desired_state", desiredState.wireName())
-        .put("status", status.wireName())
-        .put("status_version", statusVersion)
-        .put("reason", reason)
-        .put("node", node())
-        .put("pid", null)
-        .put("uptime_seconds", null)
-        .put("cpu_load", null)
-        .put("memory_usage_mb", null)
-        .put("restarts", 0)
-        .put("exit_code", null)
-        .mergeIn(live)
-        .put("created_at", createdAt.toString())
-        .put("last_updated", updatedAt.toString())
-        .put("revision", revision);
-  }
 }

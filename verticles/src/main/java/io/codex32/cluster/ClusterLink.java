@@ -11,7 +11,7 @@ import io.codex32.bus.ExecutorRequest;
 import io.codex32.bus.NodeHeartbeat;
 import io.codex32.bus.UnreadableMessage;
 import io.codex32.config.ClusterConfig;
-import io.codex32.executor.EventBusExecutorClient;
+import io.codex32.supervisor.EventBusExecutorClient;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

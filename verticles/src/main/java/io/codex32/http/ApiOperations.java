@@ -2,7 +2,9 @@ package io.codex32.http;
 
 import io.codex32.audit.AuditQuery;
 import io.codex32.bot.Bot;
+import io.codex32.bot.BotPatch;
 import io.codex32.bot.BotQuery;
+import io.codex32.bot.BotSpec;
 import io.codex32.bot.BotStatus;
 import io.codex32.devices.DeviceCommand;
 import io.codex32.devices.DeviceCommands;
@@ -51,11 +53,11 @@ final class ApiOperations {
         Map.entry("startBot", call -> s.bots().start(call.path("id")).compose(this::accepted)),
         Map.entry("stopBot", call -> s.bots().stop(call.path("id")).compose(this::accepted)),
         Map.entry("restartBot", call -> s.bots().restart(call.path("id")).compose(this::accepted)),
-        Map.entry("getBotLogs", call -> s.bots().logs(call.path("id"), call.queryInt("tail", DEFAULT_LOG_LINES), call.query("since"))
-            .map(ApiResult::ok)),
+        Map.entry("getBotLogs", call -> s.bots().logs(call.path("id"), call.queryInt("tail", DEFAULT_LOG_LINES),
+            instant(call.query("since"))).map(lines -> ApiResult.ok(BotJson.logs(lines)))),
         Map.entry("getBotMetrics", call -> s.bots().metrics(call.path("id"), call.queryInt("limit", DEFAULT_METRIC_SAMPLES))
-            .map(ApiResult::ok)),
-        Map.entry("getSelf", call -> s.self().self(call.principal().botId()).map(ApiResult::ok)),
+            .map(points -> ApiResult.ok(BotJson.metrics(points)))),
+        Map.entry("getSelf", call -> s.self().self(call.principal().botId()).map(self -> ApiResult.ok(BotJson.self(self)))),
         Map.entry("selfHeartbeat", call -> s.self().heartbeat(call.principal().botId(), call.body())
             .map(v -> ApiResult.accepted(new JsonObject().put("accepted", true)))),
         Map.entry("listUsers", call -> s.users().list().map(users -> ApiResult.ok(items(users, User::toJson)))),
@@ -113,12 +115,12 @@ final class ApiOperations {
     String status = call.query("status");
     BotQuery query = new BotQuery(status == null ? null : BotStatus.parse(status), call.query("role"), call.query("node"),
         call.queryInt("offset", 0), call.queryInt("limit", DEFAULT_LIMIT));
-    return s.bots().list(query).map(ApiResult::ok);
+    return s.bots().list(query).map(page -> ApiResult.ok(BotJson.page(page)));
   }
 
   private Future<ApiResult> createBot(ApiCall call) {
-    return s.bots().create(call.body())
-        .compose(bot -> s.bots().view(bot).map(view -> ApiResult.created(view, "/api/v1/bots/" + bot.id()).withHeader("ETag", etag(bot))));
+    return s.bots().create(BotSpec.fromJson(call.body())).compose(bot -> s.bots().view(bot)
+        .map(view -> ApiResult.created(BotJson.view(view), "/api/v1/bots/" + bot.id()).withHeader("ETag", etag(bot))));
   }
 
   private Future<ApiResult> getBot(ApiCall call) {
@@ -127,11 +129,11 @@ final class ApiOperations {
 
   private Future<ApiResult> updateBot(ApiCall call) {
     long expected = parseEtag(call.header("If-Match"));
-    return s.bots().patch(call.path("id"), call.body(), expected).compose(this::okWithEtag);
+    return s.bots().patch(call.path("id"), BotPatch.fromJson(call.body()), expected).compose(this::okWithEtag);
   }
 
   private Future<ApiResult> okWithEtag(Bot bot) {
-    return s.bots().view(bot).map(view -> ApiResult.ok(view).withHeader("ETag", etag(bot)));
+    return s.bots().view(bot).map(view -> ApiResult.ok(BotJson.view(view)).withHeader("ETag", etag(bot)));
   }
 
   private Future<ApiResult> deleteBot(ApiCall call) {
@@ -177,7 +179,7 @@ final class ApiOperations {
   }
 
   private Future<ApiResult> accepted(Bot bot) {
-    return s.bots().view(bot).map(ApiResult::accepted);
+    return s.bots().view(bot).map(view -> ApiResult.accepted(BotJson.view(view)));
   }
 
   private static <T> JsonObject items(List<T> list, Function<T, JsonObject> toJson) {

@@ -1,9 +1,10 @@
 package io.codex32.live;
 
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.BotHeartbeat;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -21,26 +22,26 @@ public interface BotLiveState {
   int METRICS_KEPT = 600;
 
   /**
-   * Applies a {@code type: status} event from an executor; returns false when it is not newer
-   * (by {@code version}) than what this instance already knows.
+   * Applies a status event (from an executor, or decided by a gateway); returns false when it is
+   * not newer (by {@code version}) than what this instance already knows.
    */
-  boolean applyStatus(JsonObject event);
+  boolean applyStatus(BotEvent.Status event);
 
-  /** Applies the samples of a {@code type: metrics} event to the bots they name and to their history. */
-  void applyMetrics(JsonObject event);
+  /** Applies the samples of a metrics event to the bots they name and to their history. */
+  void applyMetrics(BotEvent.Metrics event);
 
-  /** A heartbeat the bot sent ({@code time}, optional {@code status} and {@code metrics}). */
-  void recordHeartbeat(String botId, JsonObject heartbeat);
+  /** A heartbeat the bot sent (a status or metrics it leaves out keep the ones it sent before). */
+  void recordHeartbeat(BotHeartbeat heartbeat);
 
   /** Drops everything about the bot (it was deleted). */
   void forget(String botId);
 
-  /** The API's live fields of one bot (nulls when nothing is known). */
-  Future<JsonObject> view(String botId);
+  /** The live fields of one bot (nulls when nothing is known). */
+  Future<BotLiveView> view(String botId);
 
   /** {@link #view} of several bots at once; every id given has an entry. */
-  Future<Map<String, JsonObject>> views(Collection<String> botIds);
+  Future<Map<String, BotLiveView>> views(Collection<String> botIds);
 
   /** The newest {@code limit} samples of the bot, oldest first; empty when none are known. */
-  Future<JsonArray> metrics(String botId, int limit);
+  Future<List<MetricPoint>> metrics(String botId, int limit);
 }

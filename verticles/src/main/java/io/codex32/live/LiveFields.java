@@ -1,5 +1,9 @@
 package io.codex32.live;
 
+import io.codex32.bot.BotStatus;
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.BotHeartbeat;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,23 +11,14 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * The fields of a bot's live state and how they become the API view; shared by every
+ * How events become the stored fields of a bot's live state (the Redis hash fields too, so their
+ * names are a storage format) and how those become its {@link BotLiveView}; shared by every
  * {@link BotLiveState} so that all of them show the same thing for the same events.
  */
 final class LiveFields {
 
-  /** Copied from each newer status event; a field the event lacks is cleared. */
-  static final List<String> STATUS = List.of("status", "version", "pid", "started_at", "adopted", "restarts", "exit_code",
-      "signal", "last_lines", "enforcement", "node", "last_heartbeat");
-  /** Set from each metrics sample while the bot runs. */
-  static final List<String> SAMPLE = List.of("cpu_load", "memory_usage_mb", "last_heartbeat", "heartbeat_status",
-      "heartbeat_metrics");
   /** Only meaningful while the bot runs: a status other than running clears them. */
   static final List<String> RUNNING_ONLY = List.of("cpu_load", "memory_usage_mb");
-  /** What a heartbeat record keeps; a heartbeat without {@code status} or {@code metrics} keeps the previous ones. */
-  static final List<String> HEARTBEAT = List.of("time", "status", "metrics");
-  /** One point of the metrics history. */
-  static final List<String> HISTORY = List.of("time", "cpu_load", "memory_usage_mb", "processes");
 
   private LiveFields() {
   }
@@ -33,32 +28,47 @@ final class LiveFields {
   }
 
   /** The fields a status event sets, nulls for the ones it clears. */
-  static JsonObject ofStatus(JsonObject event) {
-    JsonObject fields = new JsonObject();
-    STATUS.forEach(field -> fields.put(field, event.getValue(field)));
-    if (!"running".equals(event.getString("status"))) {
+  static JsonObject ofStatus(BotEvent.Status event) {
+    BotEvent.ProcessReport p = event.process();
+    JsonObject fields = new JsonObject()
+        .put("status", event.status().wireName())
+        .put("version", event.version())
+        .put("pid", p == null ? null : p.pid())
+        .put("started_at", p == null ? null : text(p.startedAt()))
+        .put("adopted", p == null ? null : p.adopted())
+        .put("restarts", p == null ? null : p.restarts())
+        .put("exit_code", p == null ? null : p.exitCode())
+        .put("signal", p == null ? null : p.signal())
+        .put("last_lines", event.lastLines() == null ? null : new JsonArray(List.copyOf(event.lastLines())))
+        .put("enforcement", p == null ? null : p.enforcement())
+        .put("node", event.node())
+        .put("last_heartbeat", p == null ? null : text(p.lastHeartbeat()));
+    if (event.status() != BotStatus.RUNNING) {
       RUNNING_ONLY.forEach(field -> fields.putNull(field));
     }
     return fields;
   }
 
-  static JsonObject ofSample(JsonObject sample) {
-    JsonObject fields = new JsonObject();
-    SAMPLE.forEach(field -> fields.put(field, sample.getValue(field)));
-    return fields;
+  static JsonObject ofSample(BotEvent.Sample sample) {
+    return new JsonObject()
+        .put("cpu_load", sample.cpuLoad())
+        .put("memory_usage_mb", sample.memoryMb())
+        .put("last_heartbeat", text(sample.lastHeartbeat()))
+        .put("heartbeat_status", sample.heartbeatStatus())
+        .put("heartbeat_metrics", sample.heartbeatMetrics());
   }
 
   /** The fields a heartbeat sets: only those it carries, so that merging keeps the others. */
-  static JsonObject ofHeartbeat(JsonObject heartbeat) {
-    JsonObject fields = new JsonObject();
-    HEARTBEAT.stream().filter(field -> heartbeat.getValue(field) != null).forEach(field -> fields.put(field, heartbeat.getValue(field)));
-    return fields;
+  static JsonObject ofHeartbeat(BotHeartbeat heartbeat) {
+    JsonObject fields = new JsonObject().put("time", heartbeat.time().toString());
+    if (heartbeat.status() != null) {
+      fields.put("status", heartbeat.status());
+    }
+    return heartbeat.metrics() == null ? fields : fields.put("metrics", heartbeat.metrics());
   }
 
-  static JsonObject historyPoint(JsonObject sample) {
-    JsonObject point = new JsonObject();
-    HISTORY.forEach(field -> point.put(field, sample.getValue(field)));
-    return point;
+  static MetricPoint historyPoint(BotEvent.Sample sample) {
+    return new MetricPoint(sample.time(), sample.cpuLoad(), sample.memoryMb(), sample.processes());
   }
 
   /** The state with {@code fields} applied; null values remove. */
@@ -79,26 +89,35 @@ final class LiveFields {
    * gateway (or null); it counts when it is newer than what the executor reported and belongs to
    * the current run.
    */
-  static JsonObject view(JsonObject state, JsonObject heartbeat, Clock clock) {
+  static BotLiveView view(JsonObject state, JsonObject heartbeat, Clock clock) {
     JsonObject s = state == null ? new JsonObject() : state;
     String started = s.getString("started_at");
     boolean running = "running".equals(s.getString("status"));
     Long uptime = running && started != null ? Duration.between(Instant.parse(started), clock.instant()).toSeconds() : null;
     JsonObject beat = newerHeartbeat(s, heartbeat);
-    return new JsonObject()
-        .put("pid", running ? s.getLong("pid") : null)
-        .put("started_at", running ? started : null)
-        .put("uptime_seconds", uptime)
-        .put("cpu_load", s.getDouble("cpu_load"))
-        .put("memory_usage_mb", s.getDouble("memory_usage_mb"))
-        .put("restarts", s.getInteger("restarts", 0))
-        .put("exit_code", s.getInteger("exit_code"))
-        .put("signal", s.getInteger("signal"))
-        .put("last_lines", s.getJsonArray("last_lines"))
-        .put("quota_enforcement", s.getString("enforcement"))
-        .put("last_heartbeat", beat.getString("last_heartbeat"))
-        .put("heartbeat_status", beat.getString("heartbeat_status"))
-        .put("heartbeat_metrics", beat.getJsonObject("heartbeat_metrics"));
+    JsonArray lastLines = s.getJsonArray("last_lines");
+    return new BotLiveView(
+        running ? s.getLong("pid") : null,
+        running ? instant(started) : null,
+        uptime,
+        s.getDouble("cpu_load"),
+        s.getDouble("memory_usage_mb"),
+        s.getInteger("restarts", 0),
+        s.getInteger("exit_code"),
+        s.getInteger("signal"),
+        lastLines == null ? null : lastLines.stream().map(String::valueOf).toList(),
+        s.getString("enforcement"),
+        instant(beat.getString("last_heartbeat")),
+        beat.getString("heartbeat_status"),
+        beat.getJsonObject("heartbeat_metrics"));
+  }
+
+  private static Instant instant(String text) {
+    return text == null ? null : Instant.parse(text);
+  }
+
+  private static String text(Instant instant) {
+    return instant == null ? null : instant.toString();
   }
 
   private static JsonObject newerHeartbeat(JsonObject state, JsonObject heartbeat) {

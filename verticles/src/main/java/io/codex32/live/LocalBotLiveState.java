@@ -1,11 +1,13 @@
 package io.codex32.live;
 
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.BotHeartbeat;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -32,10 +34,10 @@ public final class LocalBotLiveState implements BotLiveState {
   }
 
   @Override
-  public boolean applyStatus(JsonObject event) {
+  public boolean applyStatus(BotEvent.Status event) {
     boolean[] applied = {false};
-    states.compute(event.getString("bot_id"), (id, current) -> {
-      if (current != null && LiveFields.version(current) >= event.getLong("version", 0L)) {
+    states.compute(event.botId(), (id, current) -> {
+      if (current != null && LiveFields.version(current) >= event.version()) {
         return current;
       }
       applied[0] = true;
@@ -45,11 +47,9 @@ public final class LocalBotLiveState implements BotLiveState {
   }
 
   @Override
-  public void applyMetrics(JsonObject event) {
-    JsonArray samples = event.getJsonArray("samples", new JsonArray());
-    for (int i = 0; i < samples.size(); i++) {
-      JsonObject sample = samples.getJsonObject(i);
-      String botId = sample.getString("bot_id");
+  public void applyMetrics(BotEvent.Metrics event) {
+    for (BotEvent.Sample sample : event.samples()) {
+      String botId = sample.botId();
       states.computeIfPresent(botId, (id, current) -> "running".equals(current.getString("status"))
           ? LiveFields.merged(current, LiveFields.ofSample(sample)) : current);
       history.computeIfAbsent(botId, id -> new MetricsRing(metricsKept)).add(LiveFields.historyPoint(sample));
@@ -57,8 +57,8 @@ public final class LocalBotLiveState implements BotLiveState {
   }
 
   @Override
-  public void recordHeartbeat(String botId, JsonObject heartbeat) {
-    heartbeats.merge(botId, LiveFields.ofHeartbeat(heartbeat), LiveFields::merged);
+  public void recordHeartbeat(BotHeartbeat heartbeat) {
+    heartbeats.merge(heartbeat.botId(), LiveFields.ofHeartbeat(heartbeat), LiveFields::merged);
   }
 
   @Override
@@ -69,29 +69,29 @@ public final class LocalBotLiveState implements BotLiveState {
   }
 
   @Override
-  public Future<JsonObject> view(String botId) {
+  public Future<BotLiveView> view(String botId) {
     return Future.succeededFuture(viewNow(botId));
   }
 
   @Override
-  public Future<Map<String, JsonObject>> views(Collection<String> botIds) {
-    Map<String, JsonObject> views = new LinkedHashMap<>();
+  public Future<Map<String, BotLiveView>> views(Collection<String> botIds) {
+    Map<String, BotLiveView> views = new LinkedHashMap<>();
     botIds.forEach(id -> views.put(id, viewNow(id)));
     return Future.succeededFuture(views);
   }
 
   @Override
-  public Future<JsonArray> metrics(String botId, int limit) {
+  public Future<List<MetricPoint>> metrics(String botId, int limit) {
     return Future.succeededFuture(metricsNow(botId, limit));
   }
 
-  JsonObject viewNow(String botId) {
+  BotLiveView viewNow(String botId) {
     return LiveFields.view(states.get(botId), heartbeats.get(botId), clock);
   }
 
-  JsonArray metricsNow(String botId, int limit) {
+  List<MetricPoint> metricsNow(String botId, int limit) {
     MetricsRing ring = history.get(botId);
-    return ring == null ? new JsonArray() : ring.newest(limit);
+    return ring == null ? List.of() : ring.newest(limit);
   }
 
   /** The raw state of a bot (null when unknown), for a shared implementation to compare with. */

@@ -1,10 +1,8 @@
 package io.codex32.live;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The newest {@code capacity} history points of one bot, oldest evicted first. A point not newer
@@ -13,16 +11,16 @@ import java.util.Iterator;
 final class MetricsRing {
 
   private final int capacity;
-  private final ArrayDeque<JsonObject> points;
+  private final ArrayDeque<MetricPoint> points;
 
   MetricsRing(int capacity) {
     this.capacity = capacity;
     this.points = new ArrayDeque<>(Math.min(capacity, 64));
   }
 
-  synchronized void add(JsonObject point) {
-    JsonObject newest = points.peekLast();
-    if (newest != null && !Instant.parse(point.getString("time")).isAfter(Instant.parse(newest.getString("time")))) {
+  synchronized void add(MetricPoint point) {
+    MetricPoint newest = points.peekLast();
+    if (newest != null && !point.time().isAfter(newest.time())) {
       return;
     }
     if (points.size() == capacity) {
@@ -32,16 +30,8 @@ final class MetricsRing {
   }
 
   /** Up to {@code n} newest points, oldest first. */
-  synchronized JsonArray newest(int n) {
-    int skip = Math.max(0, points.size() - Math.max(n, 0));
-    JsonArray items = new JsonArray();
-    Iterator<JsonObject> it = points.iterator();
-    for (int i = 0; it.hasNext(); i++) {
-      JsonObject point = it.next();
-      if (i >= skip) {
-        items.add(point.copy());
-      }
-    }
-    return items;
+  synchronized List<MetricPoint> newest(int n) {
+    List<MetricPoint> all = new ArrayList<>(points);
+    return List.copyOf(all.subList(Math.max(0, all.size() - Math.max(n, 0)), all.size()));
   }
 }

@@ -1,8 +1,8 @@
 package io.codex32.live;
 
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.BotHeartbeat;
 import io.vertx.core.Future;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -81,28 +81,24 @@ public final class RedisBotLiveState implements BotLiveState {
   }
 
   @Override
-  public boolean applyStatus(JsonObject event) {
+  public boolean applyStatus(BotEvent.Status event) {
     if (!local.applyStatus(event)) {
       return false;
     }
-    redis.write(List.of(statusRequest(event.getString("bot_id"), event.getLong("version", 0L), LiveFields.ofStatus(event))));
+    redis.write(List.of(statusRequest(event.botId(), event.version(), LiveFields.ofStatus(event))));
     return true;
   }
 
   @Override
-  public void applyMetrics(JsonObject event) {
+  public void applyMetrics(BotEvent.Metrics event) {
     local.applyMetrics(event);
-    JsonArray samples = event.getJsonArray("samples", new JsonArray());
-    List<Request> requests = new ArrayList<>(samples.size());
-    for (int i = 0; i < samples.size(); i++) {
-      requests.add(sampleRequest(samples.getJsonObject(i)));
-    }
-    redis.write(requests);
+    redis.write(event.samples().stream().map(this::sampleRequest).toList());
   }
 
   @Override
-  public void recordHeartbeat(String botId, JsonObject heartbeat) {
-    local.recordHeartbeat(botId, heartbeat);
+  public void recordHeartbeat(BotHeartbeat heartbeat) {
+    local.recordHeartbeat(heartbeat);
+    String botId = heartbeat.botId();
     redis.write(List.of(RedisValues.withFields(Request.cmd(Command.HSET).arg(heartbeatKey(botId)), LiveFields.ofHeartbeat(heartbeat)),
         Request.cmd(Command.PEXPIRE).arg(heartbeatKey(botId)).arg(HEARTBEAT_TTL.toMillis())));
   }
@@ -114,13 +110,13 @@ public final class RedisBotLiveState implements BotLiveState {
   }
 
   @Override
-  public Future<JsonObject> view(String botId) {
+  public Future<BotLiveView> view(String botId) {
     return views(List.of(botId)).map(views -> views.get(botId));
   }
 
   /** Two reads per bot (state hash and heartbeat) in one round trip. */
   @Override
-  public Future<Map<String, JsonObject>> views(Collection<String> botIds) {
+  public Future<Map<String, BotLiveView>> views(Collection<String> botIds) {
     List<String> ids = List.copyOf(botIds);
     if (ids.isEmpty()) {
       return Future.succeededFuture(Map.of());
@@ -131,7 +127,7 @@ public final class RedisBotLiveState implements BotLiveState {
       requests.add(Request.cmd(Command.HGETALL).arg(heartbeatKey(id)));
     });
     return redis.read(requests).map(replies -> {
-      Map<String, JsonObject> views = new LinkedHashMap<>();
+      Map<String, BotLiveView> views = new LinkedHashMap<>();
       for (int i = 0; i < ids.size(); i++) {
         String id = ids.get(i);
         views.put(id, LiveFields.view(newerState(id, RedisValues.hash(replies.get(2 * i))),
@@ -139,14 +135,14 @@ public final class RedisBotLiveState implements BotLiveState {
       }
       return views;
     }).otherwise(failure -> {
-      Map<String, JsonObject> views = new LinkedHashMap<>();
+      Map<String, BotLiveView> views = new LinkedHashMap<>();
       ids.forEach(id -> views.put(id, local.viewNow(id)));
       return views;
     });
   }
 
   @Override
-  public Future<JsonArray> metrics(String botId, int limit) {
+  public Future<List<MetricPoint>> metrics(String botId, int limit) {
     int count = Math.max(1, Math.min(limit, metricsKept));
     return redis.read(List.of(Request.cmd(Command.XREVRANGE).arg(historyKey(botId)).arg("+").arg("-").arg("COUNT").arg(count)))
         .map(replies -> history(replies.get(0)))
@@ -168,19 +164,17 @@ public final class RedisBotLiveState implements BotLiveState {
     return Instant.parse(mine.getString("time")).isAfter(Instant.parse(shared.getString("time"))) ? mine : shared;
   }
 
-  /** Newest-first stream entries to an oldest-first array of samples. */
-  private static JsonArray history(Response entries) {
-    JsonArray items = new JsonArray();
+  /** Newest-first stream entries to an oldest-first list of samples. */
+  private static List<MetricPoint> history(Response entries) {
+    List<MetricPoint> items = new ArrayList<>();
     if (entries == null) {
       return items;
     }
     for (int i = entries.size() - 1; i >= 0; i--) {
       Map<String, String> fields = RedisValues.pairs(entries.get(i).get(1));
-      items.add(new JsonObject()
-          .put("time", fields.get("time"))
-          .put("cpu_load", number(fields.get("cpu_load")))
-          .put("memory_usage_mb", number(fields.get("memory_usage_mb")))
-          .put("processes", fields.get("processes") == null ? null : (int) Double.parseDouble(fields.get("processes"))));
+      String processes = fields.get("processes");
+      items.add(new MetricPoint(Instant.parse(fields.get("time")), number(fields.get("cpu_load")), number(fields.get("memory_usage_mb")),
+          processes == null || processes.isEmpty() ? null : (int) Double.parseDouble(processes)));
     }
     return items;
   }
@@ -194,18 +188,13 @@ public final class RedisBotLiveState implements BotLiveState {
     return RedisValues.withFields(request, fields);
   }
 
-  private Request sampleRequest(JsonObject sample) {
-    String botId = sample.getString("bot_id");
-    String time = sample.getString("time");
+  private Request sampleRequest(BotEvent.Sample sample) {
+    String botId = sample.botId();
     Request request = Request.cmd(Command.EVAL).arg(APPLY_SAMPLE).arg(2).arg(stateKey(botId)).arg(historyKey(botId))
-        .arg(Instant.parse(time).toEpochMilli() + "-0").arg(metricsKept).arg(HISTORY_TTL.toMillis()).arg(STATE_TTL.toMillis())
-        .arg(time).arg(text(sample.getValue("cpu_load"))).arg(text(sample.getValue("memory_usage_mb")))
-        .arg(text(sample.getValue("processes")));
+        .arg(sample.time().toEpochMilli() + "-0").arg(metricsKept).arg(HISTORY_TTL.toMillis()).arg(STATE_TTL.toMillis())
+        .arg(sample.time().toString()).arg(String.valueOf(sample.cpuLoad())).arg(String.valueOf(sample.memoryMb()))
+        .arg(String.valueOf(sample.processes()));
     return RedisValues.withFields(request, LiveFields.ofSample(sample));
-  }
-
-  private static String text(Object value) {
-    return value == null ? "" : Json.encode(value);
   }
 
   /** After an outage: every status this instance knows, refused by Redis where it holds a newer one. */

@@ -10,7 +10,6 @@ import io.codex32.devices.DeviceEventsListener;
 import io.codex32.devices.DeviceService;
 import io.codex32.devices.DeviceSessions;
 import io.codex32.devices.LiveDeviceStates;
-import io.codex32.executor.EventBusExecutorClient;
 import io.codex32.executor.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
 import io.codex32.http.ApiContract;
@@ -38,6 +37,7 @@ import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotScheduler;
 import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
+import io.codex32.supervisor.EventBusExecutorClient;
 import io.codex32.supervisor.Leadership;
 import io.codex32.supervisor.NodeAvailability;
 import io.codex32.ws.EventsApi;
@@ -118,13 +118,13 @@ public final class GatewayRuntime {
     EventBusExecutorClient executors = new EventBusExecutorClient(vertx, config.nodeId(),
         botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S));
     NodeRegistry nodes = new NodeRegistry(clock, config.nodeOfflineAfter(), live.nodes());
-    BotService bots = new BotService(store, executors, live.bots(), new BotScheduler(nodes::list), vertx.eventBus(), clock);
+    BotService bots = BotService.create(store, executors, live.bots(), new BotScheduler(nodes::list), vertx.eventBus(), clock);
     LiveDeviceStates liveDevices = new LiveDeviceStates();
     DeviceControl deviceControl = new DeviceControl(vertx);
     DeviceService devices = new DeviceService(store, deviceControl, liveDevices, clock);
     DeviceCommands commands = new DeviceCommands(store, devices, deviceControl, clock, config.mqtt().maxQueuedCommands());
     AuthService authService = new AuthService(users, tokens, apiKeys, throttle);
-    BotSelfService self = new BotSelfService(vertx, bots, clock);
+    BotSelfService self = new BotSelfService(vertx, bots, live.bots(), clock);
     Leadership leadership = new Leadership(vertx);
     long driftTimer = new NodeAvailability(vertx, bots, executors, config.nodeId(), leadership, nodes).start(DRIFT_INTERVAL_MS);
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,

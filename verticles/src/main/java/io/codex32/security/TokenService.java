@@ -32,7 +32,7 @@ public final class TokenService {
   public static final String ALGORITHM = "ES256";
   public static final String REFRESH_TOKENS = "refresh_tokens";
   public static final String FAMILIES = "token_families";
-  /** The bots collection (BotService.COLLECTION; security does not depend on the supervisor). */
+  /** The bots collection (BotRegistry.COLLECTION; security does not depend on the supervisor). */
   private static final String BOTS = "bots";
   /** Tolerated clock skew between the gateway that signs and a node that verifies. */
   public static final long LEEWAY_SECONDS = 5;

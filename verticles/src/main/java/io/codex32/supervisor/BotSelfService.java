@@ -1,13 +1,16 @@
 package io.codex32.supervisor;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.BotHeartbeat;
 import io.codex32.error.Codex32Exception;
+import io.codex32.live.BotLiveState;
+import io.codex32.live.MetricPoint;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,21 +29,22 @@ public final class BotSelfService {
 
   private final Vertx vertx;
   private final BotService bots;
+  private final BotLiveState live;
   private final Clock clock;
 
-  public BotSelfService(Vertx vertx, BotService bots, Clock clock) {
+  public BotSelfService(Vertx vertx, BotService bots, BotLiveState live, Clock clock) {
     this.vertx = vertx;
     this.bots = bots;
+    this.live = live;
     this.clock = clock;
   }
 
-  /** {@code {"bot": <the bot as GET /bots/{id} shows it>, "metrics_history": [...]}}; nothing about other bots. */
-  public Future<JsonObject> self(String botId) {
+  /** The bot as GET /bots/{id} shows it, and its recent samples; nothing about other bots. */
+  public Future<BotSelf> self(String botId) {
     return bots.get(botId).compose(bot -> bots.metrics(botId, SELF_METRIC_SAMPLES)
-        .map(metrics -> metrics.getJsonArray("items", new JsonArray()))
         // a bot not placed on a node, or whose executor is away, still learns its spec and status
-        .otherwise(new JsonArray())
-        .compose(history -> bots.view(bot).map(view -> new JsonObject().put("bot", view).put("metrics_history", history))));
+        .otherwise(List.<MetricPoint>of())
+        .compose(history -> bots.view(bot).map(view -> new BotSelf(view, history))));
   }
 
   /**
@@ -48,29 +52,30 @@ public final class BotSelfService {
    * entries of numbers, booleans or short strings, 4 KiB encoded) and hands it to the executors.
    */
   public Future<Void> heartbeat(String botId, JsonObject body) {
-    JsonObject heartbeat = new JsonObject().put("bot_id", botId).put("time", clock.instant().toString());
+    BotHeartbeat heartbeat;
     try {
       JsonObject given = body == null ? new JsonObject() : body;
-      Object status = given.getValue("status");
-      if (status != null) {
-        if (!(status instanceof String text) || text.length() > MAX_STATUS_CHARS) {
-          throw invalid("status must be a text of at most " + MAX_STATUS_CHARS + " characters");
-        }
-        heartbeat.put("status", text);
-      }
-      Object metrics = given.getValue("metrics");
-      if (metrics != null) {
-        heartbeat.put("metrics", checkedMetrics(metrics));
-      }
+      heartbeat = new BotHeartbeat(botId, clock.instant(), checkedStatus(given.getValue("status")),
+          checkedMetrics(given.getValue("metrics")));
     } catch (Codex32Exception e) {
       return Future.failedFuture(e);
     }
-    bots.recordHeartbeat(botId, heartbeat);
-    vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, heartbeat);
+    live.recordHeartbeat(heartbeat);
+    vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, heartbeat.toJson());
     return Future.succeededFuture();
   }
 
+  private static String checkedStatus(Object status) {
+    if (status != null && (!(status instanceof String text) || text.length() > MAX_STATUS_CHARS)) {
+      throw invalid("status must be a text of at most " + MAX_STATUS_CHARS + " characters");
+    }
+    return (String) status;
+  }
+
   private static JsonObject checkedMetrics(Object metrics) {
+    if (metrics == null) {
+      return null;
+    }
     if (!(metrics instanceof JsonObject object) || object.size() > MAX_METRICS
         || object.encode().getBytes(StandardCharsets.UTF_8).length > MAX_METRICS_BYTES) {
       throw invalid("metrics must be an object of at most " + MAX_METRICS + " entries and " + MAX_METRICS_BYTES + " bytes");

@@ -1,11 +1,9 @@
 package io.codex32.supervisor;
 
 import io.codex32.bus.Addresses;
-import io.codex32.executor.ExecutorClient;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.nodes.NodeView;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -85,12 +83,12 @@ public final class NodeAvailability {
   private void reconcile(NodeView node) {
     LOG.info("node {} is online: sending its bots' desired state", node.id());
     bots.reconcile(node.id())
-        .compose(v -> executors.query(node.id(), new JsonObject().put("action", "report")))
+        .compose(v -> executors.report(node.id()))
         .onFailure(failure -> LOG.warn("node {} could not be reconciled: {}", node.id(), failure.getMessage()));
   }
 
   private void placeWaiting() {
-    bots.placeWaiting().onFailure(failure -> LOG.warn("bots waiting for a node not placed: {}", failure.getMessage()));
+    bots.placement().placeWaiting().onFailure(failure -> LOG.warn("bots waiting for a node not placed: {}", failure.getMessage()));
   }
 
   /** The bots of every other node that has not reported since {@code electedAt} become unknown. */
@@ -98,7 +96,7 @@ public final class NodeAvailability {
     if (!leadership.isLeader()) {
       return;
     }
-    bots.nodesInUse().onSuccess(nodes -> nodes.stream().filter(id -> !id.equals(ownNode)).forEach(id -> {
+    bots.registry().nodesInUse().onSuccess(nodes -> nodes.stream().filter(id -> !id.equals(ownNode)).forEach(id -> {
       Optional<NodeView> seen = registry.find(id);
       if (seen.isEmpty()) {
         markLost(id, "node_lost: no heartbeat from node '" + id + "' since this gateway took the lead " + secondsSince(electedAt)
@@ -114,12 +112,12 @@ public final class NodeAvailability {
   }
 
   private void markLost(String nodeId, String reason) {
-    bots.lostNodeEvents(nodeId, reason)
+    bots.statuses().lostNodeEvents(nodeId, reason)
         .onSuccess(events -> {
           if (!events.isEmpty()) {
             LOG.warn("node {} is offline; its {} bot(s) are now unknown", nodeId, events.size());
           }
-          events.forEach(event -> vertx.eventBus().publish(Addresses.BOT_EVENTS, event));
+          events.forEach(event -> vertx.eventBus().publish(Addresses.BOT_EVENTS, event.toJson()));
         })
         .onFailure(failure -> LOG.warn("bots of lost node {} not marked unknown: {}", nodeId, failure.getMessage()));
   }

@@ -96,6 +96,8 @@ class BusContractTest {
     assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", "yesterday")), "bad_field");
     assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "metrics").put("time", T.toString()).put("samples",
         new JsonArray().add(3))), "bad_field");
+    assertCode(() -> BotEvent.fromJson(new JsonObject().put("type", "status").put("bot_id", "a").put("status", "running")
+        .put("version", 1).put("time", T.toString()).put("restarts", 1L << 40)), "bad_field");
   }
 
   @Test

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codex32.bot.BotSpec;
 import io.codex32.bus.Addresses;
-import io.codex32.executor.ExecutorCommand.Action;
+import io.codex32.bus.ExecutorRequest;
 import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
@@ -85,8 +85,11 @@ class ExecutorVerticleTest {
         .put("backoff_initial_ms", backoffMs).put("backoff_max_ms", 5000).put("backoff_multiplier", 2.0);
   }
 
+  private enum Action { START, STOP }
+
   private JsonObject command(Action action, BotSpec spec) {
-    return Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"), new ExecutorCommand(action, spec).toJson())
+    ExecutorRequest request = action == Action.START ? new ExecutorRequest.Start(spec, null) : new ExecutorRequest.Stop(spec.id());
+    return Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"), request.toJson())
         .map(reply -> reply.body()));
   }
 
@@ -293,8 +296,8 @@ class ExecutorVerticleTest {
   @Test
   void aBotThatShouldRunButWhoseProcessIsGoneStartsAgainWithTheExecutorAndItsDeliveredToken() throws Exception {
     BotSpec keeper = spec("keeper", policy("on-failure", 3, 50), "sleep", "1000");
-    vertx.eventBus().request(Addresses.executor("local"), new ExecutorCommand(Action.START, keeper).toJson()
-        .put("bot_token", "delivered-by-a-gateway")).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    vertx.eventBus().request(Addresses.executor("local"), new ExecutorRequest.Start(keeper, "delivered-by-a-gateway").toJson())
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     long pid = awaitStatus("keeper", "running").getLong("pid");
     BotSpec parked = spec("parked", policy("on-failure", 3, 50), "sleep", "1000");
     command(Action.START, parked);

@@ -2,6 +2,8 @@ package io.codex32.live;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.bus.BotEvent;
+import io.codex32.bus.BotHeartbeat;
 import io.codex32.test.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -35,126 +37,124 @@ abstract class LiveStateContract {
 
   @Test
   void aRunningBotShowsPidUptimeAndRestarts() {
-    writer().bots().applyStatus(status("weather", 3, "running").put("pid", 4242).put("restarts", 2)
-        .put("started_at", now.minusSeconds(90).toString()));
+    writer().bots().applyStatus(event(status("weather", 3, "running").put("pid", 4242).put("restarts", 2)
+        .put("started_at", now.minusSeconds(90).toString())));
     settle();
 
-    JsonObject view = Await.result(reader().bots().view("weather"));
-    assertThat(view.getLong("pid")).isEqualTo(4242);
-    assertThat(view.getInteger("restarts")).isEqualTo(2);
-    assertThat(view.getString("started_at")).isEqualTo(now.minusSeconds(90).toString());
-    assertThat(view.getLong("uptime_seconds")).isBetween(90L, 90L + Await.TIMEOUT_SECONDS * 10);
+    BotLiveView view = Await.result(reader().bots().view("weather"));
+    assertThat(view.pid()).isEqualTo(4242L);
+    assertThat(view.restarts()).isEqualTo(2);
+    assertThat(view.startedAt()).isEqualTo(now.minusSeconds(90));
+    assertThat(view.uptimeSeconds()).isBetween(90L, 90L + Await.TIMEOUT_SECONDS * 10);
   }
 
   @Test
   void aStatusOlderThanTheKnownOneIsIgnoredByEveryInstance() {
-    writer().bots().applyStatus(status("weather", 5, "running").put("pid", 1).put("started_at", now.toString()));
+    writer().bots().applyStatus(event(status("weather", 5, "running").put("pid", 1).put("started_at", now.toString())));
     settle();
 
-    assertThat(writer().bots().applyStatus(status("weather", 4, "stopped"))).isFalse();
-    reader().bots().applyStatus(status("weather", 4, "stopped").put("exit_code", 1));
+    assertThat(writer().bots().applyStatus(event(status("weather", 4, "stopped")))).isFalse();
+    reader().bots().applyStatus(event(status("weather", 4, "stopped").put("exit_code", 1)));
     settle();
 
-    assertThat(Await.result(reader().bots().view("weather")).getLong("pid")).isEqualTo(1);
-    assertThat(Await.result(writer().bots().view("weather")).getInteger("exit_code")).isNull();
+    assertThat(Await.result(reader().bots().view("weather")).pid()).isEqualTo(1L);
+    assertThat(Await.result(writer().bots().view("weather")).exitCode()).isNull();
   }
 
   @Test
   void samplesShowWhileRunningAndLeavingRunningClearsThem() {
-    writer().bots().applyStatus(status("weather", 1, "running").put("pid", 7).put("started_at", now.toString()));
+    writer().bots().applyStatus(event(status("weather", 1, "running").put("pid", 7).put("started_at", now.toString())));
     writer().bots().applyMetrics(metrics(sample("weather", now.plusSeconds(1), 12.5, 40.25)));
     settle();
-    JsonObject running = Await.result(reader().bots().view("weather"));
-    assertThat(running.getDouble("cpu_load")).isEqualTo(12.5);
-    assertThat(running.getDouble("memory_usage_mb")).isEqualTo(40.25);
+    BotLiveView running = Await.result(reader().bots().view("weather"));
+    assertThat(running.cpuLoad()).isEqualTo(12.5);
+    assertThat(running.memoryMb()).isEqualTo(40.25);
 
-    writer().bots().applyStatus(status("weather", 2, "failed").put("exit_code", 3)
-        .put("last_lines", new JsonArray().add("Traceback").add("ValueError")));
+    writer().bots().applyStatus(event(status("weather", 2, "failed").put("exit_code", 3)
+        .put("last_lines", new JsonArray().add("Traceback").add("ValueError"))));
     writer().bots().applyMetrics(metrics(sample("weather", now.plusSeconds(2), 99.0, 99.0)));
     settle();
 
-    JsonObject failed = Await.result(reader().bots().view("weather"));
-    assertThat(failed.getValue("pid")).isNull();
-    assertThat(failed.getValue("uptime_seconds")).isNull();
-    assertThat(failed.getValue("cpu_load")).isNull();
-    assertThat(failed.getValue("memory_usage_mb")).isNull();
-    assertThat(failed.getInteger("exit_code")).isEqualTo(3);
-    assertThat(failed.getJsonArray("last_lines")).isEqualTo(new JsonArray().add("Traceback").add("ValueError"));
+    BotLiveView failed = Await.result(reader().bots().view("weather"));
+    assertThat(failed.pid()).isNull();
+    assertThat(failed.uptimeSeconds()).isNull();
+    assertThat(failed.cpuLoad()).isNull();
+    assertThat(failed.memoryMb()).isNull();
+    assertThat(failed.exitCode()).isEqualTo(3);
+    assertThat(failed.lastLines()).containsExactly("Traceback", "ValueError");
   }
 
   @Test
   void historyKeepsTheNewestSamplesOldestFirstAndEachSampleOnce() {
-    writer().bots().applyStatus(status("weather", 1, "running").put("started_at", now.toString()));
+    writer().bots().applyStatus(event(status("weather", 1, "running").put("started_at", now.toString())));
     for (int i = 1; i <= KEPT + 3; i++) {
-      JsonObject event = metrics(sample("weather", now.plusSeconds(i), i, 10 + i));
+      BotEvent.Metrics event = metrics(sample("weather", now.plusSeconds(i), i, 10 + i));
       writer().bots().applyMetrics(event);
       // the same event again, as when every gateway instance hears it
       reader().bots().applyMetrics(event);
     }
     settle();
 
-    JsonArray all = Await.result(reader().bots().metrics("weather", 100));
+    List<MetricPoint> all = Await.result(reader().bots().metrics("weather", 100));
     assertThat(all).hasSize(KEPT);
-    assertThat(all.getJsonObject(0).getString("time")).isEqualTo(now.plusSeconds(4).toString());
-    assertThat(all.getJsonObject(KEPT - 1)).isEqualTo(new JsonObject().put("time", now.plusSeconds(KEPT + 3).toString())
-        .put("cpu_load", (double) KEPT + 3).put("memory_usage_mb", 10.0 + KEPT + 3).put("processes", 2));
-    JsonArray newest = Await.result(reader().bots().metrics("weather", 2));
-    assertThat(newest.stream().map(o -> ((JsonObject) o).getString("time")))
-        .containsExactly(now.plusSeconds(KEPT + 2).toString(), now.plusSeconds(KEPT + 3).toString());
+    assertThat(all.get(0).time()).isEqualTo(now.plusSeconds(4));
+    assertThat(all.get(KEPT - 1)).isEqualTo(new MetricPoint(now.plusSeconds(KEPT + 3), (double) KEPT + 3, 10.0 + KEPT + 3, 2));
+    List<MetricPoint> newest = Await.result(reader().bots().metrics("weather", 2));
+    assertThat(newest.stream().map(MetricPoint::time)).containsExactly(now.plusSeconds(KEPT + 2), now.plusSeconds(KEPT + 3));
     assertThat(Await.result(reader().bots().metrics("unknown", 10))).isEmpty();
   }
 
   @Test
   void aHeartbeatOfTheCurrentRunShowsUntilTheExecutorReportsANewerOne() {
-    writer().bots().applyStatus(status("weather", 1, "running").put("started_at", now.toString()));
-    writer().bots().recordHeartbeat("weather", heartbeat(now.minusSeconds(5), "previous run"));
+    writer().bots().applyStatus(event(status("weather", 1, "running").put("started_at", now.toString())));
+    writer().bots().recordHeartbeat(heartbeat("weather", now.minusSeconds(5), "previous run"));
     settle();
-    assertThat(Await.result(reader().bots().view("weather")).getString("last_heartbeat")).isNull();
+    assertThat(Await.result(reader().bots().view("weather")).lastHeartbeat()).isNull();
 
-    writer().bots().recordHeartbeat("weather", heartbeat(now.plusSeconds(1), "warming up"));
+    writer().bots().recordHeartbeat(heartbeat("weather", now.plusSeconds(1), "warming up"));
     settle();
-    JsonObject view = Await.result(reader().bots().view("weather"));
-    assertThat(view.getString("last_heartbeat")).isEqualTo(now.plusSeconds(1).toString());
-    assertThat(view.getString("heartbeat_status")).isEqualTo("warming up");
-    assertThat(view.getJsonObject("heartbeat_metrics")).isEqualTo(new JsonObject().put("queue", 3));
+    BotLiveView view = Await.result(reader().bots().view("weather"));
+    assertThat(view.lastHeartbeat()).isEqualTo(now.plusSeconds(1));
+    assertThat(view.heartbeatStatus()).isEqualTo("warming up");
+    assertThat(view.heartbeatMetrics()).isEqualTo(new JsonObject().put("queue", 3));
 
     // metrics alone (as on MQTT bots/<id>/metrics): the status sent before stays
-    writer().bots().recordHeartbeat("weather", new JsonObject().put("bot_id", "weather").put("time", now.plusMillis(1500).toString())
-        .put("metrics", new JsonObject().put("queue", 4)));
+    writer().bots().recordHeartbeat(BotHeartbeat.fromJson(new JsonObject().put("bot_id", "weather")
+        .put("time", now.plusMillis(1500).toString()).put("metrics", new JsonObject().put("queue", 4))));
     settle();
-    JsonObject metricsOnly = Await.result(reader().bots().view("weather"));
-    assertThat(metricsOnly.getString("last_heartbeat")).isEqualTo(now.plusMillis(1500).toString());
-    assertThat(metricsOnly.getString("heartbeat_status")).isEqualTo("warming up");
-    assertThat(metricsOnly.getJsonObject("heartbeat_metrics")).isEqualTo(new JsonObject().put("queue", 4));
+    BotLiveView metricsOnly = Await.result(reader().bots().view("weather"));
+    assertThat(metricsOnly.lastHeartbeat()).isEqualTo(now.plusMillis(1500));
+    assertThat(metricsOnly.heartbeatStatus()).isEqualTo("warming up");
+    assertThat(metricsOnly.heartbeatMetrics()).isEqualTo(new JsonObject().put("queue", 4));
 
     writer().bots().applyMetrics(metrics(sample("weather", now.plusSeconds(3), 1, 1)
         .put("last_heartbeat", now.plusSeconds(2).toString()).put("heartbeat_status", "ready")));
     settle();
-    assertThat(Await.result(reader().bots().view("weather")).getString("heartbeat_status")).isEqualTo("ready");
+    assertThat(Await.result(reader().bots().view("weather")).heartbeatStatus()).isEqualTo("ready");
   }
 
   @Test
   void viewsAnswerForEveryIdAsked() {
-    writer().bots().applyStatus(status("a", 1, "running").put("pid", 11).put("started_at", now.toString()));
-    writer().bots().applyStatus(status("b", 1, "stopped").put("exit_code", 0).put("restarts", 4));
+    writer().bots().applyStatus(event(status("a", 1, "running").put("pid", 11).put("started_at", now.toString())));
+    writer().bots().applyStatus(event(status("b", 1, "stopped").put("exit_code", 0).put("restarts", 4)));
     settle();
 
-    Map<String, JsonObject> views = Await.result(reader().bots().views(List.of("a", "b", "never-seen")));
+    Map<String, BotLiveView> views = Await.result(reader().bots().views(List.of("a", "b", "never-seen")));
 
     assertThat(views).containsOnlyKeys("a", "b", "never-seen");
-    assertThat(views.get("a").getLong("pid")).isEqualTo(11);
-    assertThat(views.get("b").getInteger("restarts")).isEqualTo(4);
+    assertThat(views.get("a").pid()).isEqualTo(11L);
+    assertThat(views.get("b").restarts()).isEqualTo(4);
     assertThat(views.get("never-seen")).isEqualTo(Await.result(reader().bots().view("never-seen")));
-    assertThat(views.get("never-seen").getInteger("restarts")).isZero();
-    assertThat(views.get("never-seen").getValue("pid")).isNull();
+    assertThat(views.get("never-seen").restarts()).isZero();
+    assertThat(views.get("never-seen").pid()).isNull();
     assertThat(Await.result(reader().bots().views(List.of()))).isEmpty();
   }
 
   @Test
   void aForgottenBotLeavesNothingBehind() {
-    writer().bots().applyStatus(status("gone", 1, "running").put("pid", 5).put("started_at", now.toString()));
+    writer().bots().applyStatus(event(status("gone", 1, "running").put("pid", 5).put("started_at", now.toString())));
     writer().bots().applyMetrics(metrics(sample("gone", now.plusSeconds(1), 1, 1)));
-    writer().bots().recordHeartbeat("gone", heartbeat(now.plusSeconds(1), "hi"));
+    writer().bots().recordHeartbeat(heartbeat("gone", now.plusSeconds(1), "hi"));
     settle();
 
     writer().bots().forget("gone");
@@ -239,7 +239,11 @@ abstract class LiveStateContract {
 
   static JsonObject status(String botId, long version, String status) {
     return new JsonObject().put("type", "status").put("bot_id", botId).put("version", version).put("status", status)
-        .put("node", "local").put("restarts", 0);
+        .put("node", "local").put("restarts", 0).put("time", Instant.now().toString());
+  }
+
+  static BotEvent.Status event(JsonObject status) {
+    return (BotEvent.Status) BotEvent.fromJson(status);
   }
 
   static JsonObject sample(String botId, Instant time, double cpu, double memory) {
@@ -247,12 +251,13 @@ abstract class LiveStateContract {
         .put("processes", 2);
   }
 
-  static JsonObject metrics(JsonObject... samples) {
-    return new JsonObject().put("type", "metrics").put("node", "local").put("samples", new JsonArray(List.of((Object[]) samples)));
+  static BotEvent.Metrics metrics(JsonObject... samples) {
+    return (BotEvent.Metrics) BotEvent.fromJson(new JsonObject().put("type", "metrics").put("node", "local")
+        .put("time", Instant.now().toString()).put("samples", new JsonArray(List.of((Object[]) samples))));
   }
 
-  static JsonObject heartbeat(Instant time, String status) {
-    return new JsonObject().put("bot_id", "weather").put("time", time.toString()).put("status", status)
-        .put("metrics", new JsonObject().put("queue", 3));
+  static BotHeartbeat heartbeat(String botId, Instant time, String status) {
+    return BotHeartbeat.fromJson(new JsonObject().put("bot_id", botId).put("time", time.toString()).put("status", status)
+        .put("metrics", new JsonObject().put("queue", 3)));
   }
 }

@@ -81,11 +81,11 @@ class RedisLiveStateTest extends LiveStateContract {
   @Test
   void keysCarryThePrefixTheirTtlAndABoundedStream() {
     Instant now = Instant.now();
-    writer.bots().applyStatus(status("weather", 1, "running").put("pid", 9).put("started_at", now.toString()));
+    writer.bots().applyStatus(event(status("weather", 1, "running").put("pid", 9).put("started_at", now.toString())));
     for (int i = 1; i <= KEPT * 2; i++) {
       writer.bots().applyMetrics(metrics(sample("weather", now.plusSeconds(i), 1, 1)));
     }
-    writer.bots().recordHeartbeat("weather", heartbeat(now.plusSeconds(1), "ok"));
+    writer.bots().recordHeartbeat(heartbeat("weather", now.plusSeconds(1), "ok"));
     writer.nodes().putNode("pi-1", new JsonObject().put("load", 1), Duration.ofSeconds(30));
     for (int i = 0; i < 3; i++) {
       writer.loginFailures().fail("u:alice", 3, Duration.ofMinutes(5));
@@ -105,12 +105,12 @@ class RedisLiveStateTest extends LiveStateContract {
 
   @Test
   void aNewInstanceReadsWhatOthersWroteBeforeItStarted() {
-    writer.bots().applyStatus(status("weather", 2, "running").put("pid", 77).put("started_at", Instant.now().toString()));
+    writer.bots().applyStatus(event(status("weather", 2, "running").put("pid", 77).put("started_at", Instant.now().toString())));
     settle();
 
     LiveState late = open();
     try {
-      assertThat(Await.result(late.bots().view("weather")).getLong("pid")).isEqualTo(77);
+      assertThat(Await.result(late.bots().view("weather")).pid()).isEqualTo(77L);
     } finally {
       Await.result(late.close());
     }

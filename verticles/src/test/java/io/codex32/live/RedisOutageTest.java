@@ -85,7 +85,7 @@ class RedisOutageTest {
     // what the gateway knew was written back to the empty Redis: another instance sees the bot as it runs now
     LiveState fresh = Await.result(LiveState.open(gateway.vertx(), new RedisConfig(redis.url(), prefix), Clock.systemUTC()));
     try {
-      Await.until(() -> Long.valueOf(pid).equals(Await.result(fresh.bots().view("ticker")).getLong("pid")), "bot state back in redis");
+      Await.until(() -> Long.valueOf(pid).equals(Await.result(fresh.bots().view("ticker")).pid()), "bot state back in redis");
       Await.until(() -> !Await.result(fresh.bots().metrics("ticker", 5)).isEmpty(), "new samples in redis");
     } finally {
       Await.result(fresh.close());
