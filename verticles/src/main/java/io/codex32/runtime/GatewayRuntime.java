@@ -33,7 +33,6 @@ import io.codex32.security.PasswordHasher;
 import io.codex32.security.TokenService;
 import io.codex32.security.UserService;
 import io.codex32.store.DocumentStore;
-import io.codex32.store.DocumentStores;
 import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotScheduler;
 import io.codex32.supervisor.BotSelfService;
@@ -95,7 +94,7 @@ public final class GatewayRuntime {
   public static Future<GatewayRuntime> start(Vertx vertx, GatewayConfig config) {
     Clock clock = Clock.systemUTC();
     return vertx.executeBlocking(() -> Files.createDirectories(config.dataDir()))
-        .compose(dir -> DocumentStores.open(vertx, config))
+        .compose(dir -> ConfiguredStore.open(vertx, config))
         .compose(store -> vertx.executeBlocking(() -> keys(config))
             .compose(keys -> LiveState.open(vertx, config.redis(), clock)
                 .compose(live -> assemble(vertx, config, store, live, keys, clock).onFailure(failure -> live.close())))
