@@ -129,7 +129,7 @@ public final class GatewayRuntime {
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,
         authService, self);
     bots.onDeleted(new BotControl(vertx)::botDeleted);
-    ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
+    ApiServices services = new ApiServices(config.http(), bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
         commands, self, healthChecks(store, live), nodes, leadership);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
