@@ -3,6 +3,7 @@ package io.codex32.gateway;
 import io.codex32.config.GatewayConfig;
 import io.codex32.config.StoreKind;
 import io.codex32.runtime.ConfiguredStore;
+import io.codex32.runtime.ExitCodes;
 import io.codex32.store.DocumentStore;
 import io.codex32.store.StoreDump;
 import io.vertx.core.Vertx;
@@ -49,7 +50,7 @@ final class StoreCommand {
       }
       return 0;
     } catch (Exception e) {
-      return ExitCodes.report(name + " failed", e);
+      return ExitCodes.report("codex32", name + " failed", e);
     } finally {
       close(vertx, store);
     }

@@ -11,8 +11,6 @@ import io.codex32.devices.DeviceService;
 import io.codex32.devices.DeviceSessions;
 import io.codex32.devices.LiveDeviceStates;
 import io.codex32.executor.EventBusExecutorClient;
-import io.codex32.executor.ExecutorSettings;
-import io.codex32.executor.ExecutorVerticle;
 import io.codex32.http.ApiContract;
 import io.codex32.health.HealthChecks;
 import io.codex32.health.RedisHealthCheck;
@@ -23,7 +21,6 @@ import io.codex32.live.LiveState;
 import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttIngressVerticle;
 import io.codex32.mqtt.MqttServices;
-import io.codex32.nodes.NodeHeartbeatVerticle;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -51,7 +48,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 /**
  * Assembles and starts the gateway on a Vert.x instance: store, security, audit, bot service and
@@ -141,8 +137,8 @@ public final class GatewayRuntime {
             // MQTT before the executor: bots get CODEX32_MQTT_URL, so its port must be known when they start
             .compose(httpPort -> deployMqtt(vertx, mqtt).map(mqttPort -> new Ports(httpPort, mqttPort)))
             .compose(bound -> vertx.deployVerticle(new CommandExpiryVerticle(commands)).map(bound))
-            .compose(bound -> deployExecutor(vertx, config, bound, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
-                .compose(v -> NodeHeartbeatVerticle.deploy(vertx, config.node(), clock))
+            .compose(bound -> new NodeRuntime(vertx, clock)
+                .start(nodeSettings(config, bound), botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S))
                 .compose(v -> bots.reconcile(config.nodeId()))
                 .map(bound))
             .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
@@ -192,14 +188,10 @@ public final class GatewayRuntime {
         .map(id -> instances.get(0).actualPort());
   }
 
-  /** The single-node default: this process also runs the executor of its own node. */
-  private static Future<String> deployExecutor(Vertx vertx, GatewayConfig config, Ports bound,
-      Function<String, Future<String>> botTokens, Clock clock) {
-    ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
-        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + bound.http(), mqttUrl(config, bound.mqtt()),
-        config.executor().sampleIntervalMs(),
-        config.executor().adoptRunning(), config.executor().cgroups());
-    return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
+  /** The single-node default: this process also runs the executor of its own node, whose bots reach it on this host. */
+  private static NodeSettings nodeSettings(GatewayConfig config, Ports bound) {
+    return new NodeSettings(config.node(), config.dataDir(), config.executor(), "http://127.0.0.1:" + bound.http(),
+        mqttUrl(config, bound.mqtt()));
   }
 
   /**
