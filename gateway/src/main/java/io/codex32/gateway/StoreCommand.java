@@ -2,8 +2,9 @@ package io.codex32.gateway;
 
 import io.codex32.config.GatewayConfig;
 import io.codex32.config.StoreKind;
+import io.codex32.runtime.ConfiguredStore;
+import io.codex32.runtime.ExitCodes;
 import io.codex32.store.DocumentStore;
-import io.codex32.store.DocumentStores;
 import io.codex32.store.StoreDump;
 import io.vertx.core.Vertx;
 import java.io.BufferedReader;
@@ -37,7 +38,7 @@ final class StoreCommand {
     String where = config.store() == StoreKind.FILE ? "file store in " + config.dataDir().toAbsolutePath().normalize()
         : "postgres store " + config.pg().redactedUrl();
     try {
-      store = DocumentStores.open(vertx, config).await(OPEN_TIMEOUT_S, TimeUnit.SECONDS);
+      store = ConfiguredStore.open(vertx, config).await(OPEN_TIMEOUT_S, TimeUnit.SECONDS);
       if (name.equals("export")) {
         BufferedWriter out = new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8));
         long count = StoreDump.export(store, out, Instant.now());
@@ -49,7 +50,7 @@ final class StoreCommand {
       }
       return 0;
     } catch (Exception e) {
-      return ExitCodes.report(name + " failed", e);
+      return ExitCodes.report("codex32", name + " failed", e);
     } finally {
       close(vertx, store);
     }

@@ -4,6 +4,9 @@ package io.codex32.config;
 public record AuthConfig(long accessTokenTtlSeconds, long refreshTokenTtlSeconds, String jwtPrivateKey, String jwtPublicKey,
     int bcryptCost, int loginMaxFailures, long loginWindowSeconds) {
 
+  /** bcrypt reads only the first 72 bytes of a password; longer ones are refused rather than silently truncated. */
+  public static final int MAX_PASSWORD_BYTES = 72;
+
   static AuthConfig from(Settings s) {
     AuthConfig config = new AuthConfig(
         s.number("auth.access_token_ttl_s", 30, 86_400),

@@ -1,6 +1,5 @@
 package io.codex32.config;
 
-import io.codex32.security.PasswordHasher;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -30,8 +29,8 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
     if (adminPassword != null && adminPassword.codePointCount(0, adminPassword.length()) < MIN_ADMIN_PASSWORD) {
       throw new ConfigException("admin.password", "must be at least " + MIN_ADMIN_PASSWORD + " characters");
     }
-    if (adminPassword != null && adminPassword.getBytes(StandardCharsets.UTF_8).length > PasswordHasher.MAX_PASSWORD_BYTES) {
-      throw new ConfigException("admin.password", "must be at most " + PasswordHasher.MAX_PASSWORD_BYTES + " bytes (bcrypt's limit)");
+    if (adminPassword != null && adminPassword.getBytes(StandardCharsets.UTF_8).length > AuthConfig.MAX_PASSWORD_BYTES) {
+      throw new ConfigException("admin.password", "must be at most " + AuthConfig.MAX_PASSWORD_BYTES + " bytes (bcrypt's limit)");
     }
     return new GatewayConfig(
         HttpConfig.from(s),

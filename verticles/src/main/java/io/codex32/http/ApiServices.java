@@ -9,13 +9,12 @@ import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
 import io.codex32.security.UserService;
-import io.codex32.store.DocumentStore;
 import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
 import io.codex32.supervisor.Leadership;
 
 /** The domain services the HTTP API exposes, shared by every verticle instance. */
-public record ApiServices(HttpConfig http, DocumentStore store, BotService bots, AuthService auth, UserService users,
+public record ApiServices(HttpConfig http, BotService bots, AuthService auth, UserService users,
     ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self,
     HealthChecks health, NodeRegistry nodes, Leadership leadership) {
 }

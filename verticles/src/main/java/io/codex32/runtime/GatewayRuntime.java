@@ -10,8 +10,6 @@ import io.codex32.devices.DeviceEventsListener;
 import io.codex32.devices.DeviceService;
 import io.codex32.devices.DeviceSessions;
 import io.codex32.devices.LiveDeviceStates;
-import io.codex32.executor.ExecutorSettings;
-import io.codex32.executor.ExecutorVerticle;
 import io.codex32.http.ApiContract;
 import io.codex32.health.HealthChecks;
 import io.codex32.health.RedisHealthCheck;
@@ -22,7 +20,6 @@ import io.codex32.live.LiveState;
 import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttIngressVerticle;
 import io.codex32.mqtt.MqttServices;
-import io.codex32.nodes.NodeHeartbeatVerticle;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -32,7 +29,6 @@ import io.codex32.security.PasswordHasher;
 import io.codex32.security.TokenService;
 import io.codex32.security.UserService;
 import io.codex32.store.DocumentStore;
-import io.codex32.store.DocumentStores;
 import io.codex32.supervisor.BotEventsListener;
 import io.codex32.supervisor.BotScheduler;
 import io.codex32.supervisor.BotSelfService;
@@ -52,7 +48,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
 
 /**
  * Assembles and starts the gateway on a Vert.x instance: store, security, audit, bot service and
@@ -95,7 +90,7 @@ public final class GatewayRuntime {
   public static Future<GatewayRuntime> start(Vertx vertx, GatewayConfig config) {
     Clock clock = Clock.systemUTC();
     return vertx.executeBlocking(() -> Files.createDirectories(config.dataDir()))
-        .compose(dir -> DocumentStores.open(vertx, config))
+        .compose(dir -> ConfiguredStore.open(vertx, config))
         .compose(store -> vertx.executeBlocking(() -> keys(config))
             .compose(keys -> LiveState.open(vertx, config.redis(), clock)
                 .compose(live -> assemble(vertx, config, store, live, keys, clock).onFailure(failure -> live.close())))
@@ -130,7 +125,7 @@ public final class GatewayRuntime {
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,
         authService, self);
     bots.onDeleted(new BotControl(vertx)::botDeleted);
-    ApiServices services = new ApiServices(config.http(), store, bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
+    ApiServices services = new ApiServices(config.http(), bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
         commands, self, healthChecks(store, live), nodes, leadership);
     long purgeTimer = vertx.setPeriodic(PURGE_INTERVAL_MS, id -> services.auth().purgeExpired());
     return users.bootstrapAdmin(config.adminPassword(), config.dataDir())
@@ -142,8 +137,8 @@ public final class GatewayRuntime {
             // MQTT before the executor: bots get CODEX32_MQTT_URL, so its port must be known when they start
             .compose(httpPort -> deployMqtt(vertx, mqtt).map(mqttPort -> new Ports(httpPort, mqttPort)))
             .compose(bound -> vertx.deployVerticle(new CommandExpiryVerticle(commands)).map(bound))
-            .compose(bound -> deployExecutor(vertx, config, bound, botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S), clock)
-                .compose(v -> NodeHeartbeatVerticle.deploy(vertx, config.node(), clock))
+            .compose(bound -> new NodeRuntime(vertx, clock)
+                .start(nodeSettings(config, bound), botId -> tokens.issueBotToken(botId, BOT_TOKEN_TTL_S))
                 .compose(v -> bots.reconcile(config.nodeId()))
                 .map(bound))
             .compose(bound -> writePorts(vertx, config.dataDir(), bound).map(bound))
@@ -193,14 +188,10 @@ public final class GatewayRuntime {
         .map(id -> instances.get(0).actualPort());
   }
 
-  /** The single-node default: this process also runs the executor of its own node. */
-  private static Future<String> deployExecutor(Vertx vertx, GatewayConfig config, Ports bound,
-      Function<String, Future<String>> botTokens, Clock clock) {
-    ExecutorSettings settings = new ExecutorSettings(config.nodeId(), config.dataDir(), config.executor().allowedCommands(),
-        ExecutorSettings.DEFAULT_SEARCH_PATH, "http://127.0.0.1:" + bound.http(), mqttUrl(config, bound.mqtt()),
-        config.executor().sampleIntervalMs(),
-        config.executor().adoptRunning(), config.executor().cgroups());
-    return ExecutorVerticle.create(vertx, settings, botTokens, clock).compose(vertx::deployVerticle);
+  /** The single-node default: this process also runs the executor of its own node, whose bots reach it on this host. */
+  private static NodeSettings nodeSettings(GatewayConfig config, Ports bound) {
+    return new NodeSettings(config.node(), config.dataDir(), config.executor(), "http://127.0.0.1:" + bound.http(),
+        mqttUrl(config, bound.mqtt()));
   }
 
   /**

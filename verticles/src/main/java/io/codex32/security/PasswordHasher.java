@@ -1,15 +1,13 @@
 package io.codex32.security;
 
 import at.favre.lib.crypto.bcrypt.BCrypt;
+import io.codex32.config.AuthConfig;
 import io.codex32.error.Codex32Exception;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /** bcrypt password hashing. Blocking and deliberately slow: call it from a worker thread. */
 public final class PasswordHasher {
-
-  /** bcrypt only reads the first 72 bytes; longer passwords are refused instead of silently truncated. */
-  public static final int MAX_PASSWORD_BYTES = 72;
 
   private final int cost;
 
@@ -28,7 +26,7 @@ public final class PasswordHasher {
 
   /** {@code false} for a wrong password, an over-long password, or a malformed hash; never throws. */
   public boolean verify(String password, String hash) {
-    if (password == null || hash == null || hash.isEmpty() || utf8Length(password) > MAX_PASSWORD_BYTES) {
+    if (password == null || hash == null || hash.isEmpty() || utf8Length(password) > AuthConfig.MAX_PASSWORD_BYTES) {
       return false;
     }
     try {
@@ -41,8 +39,9 @@ public final class PasswordHasher {
 
   /** 400 {@code password_too_long} when bcrypt could not use the whole password. */
   static void checkLength(String password) {
-    if (password != null && utf8Length(password) > MAX_PASSWORD_BYTES) {
-      throw Codex32Exception.badRequest("password_too_long", "password must be at most " + MAX_PASSWORD_BYTES + " bytes in UTF-8");
+    if (password != null && utf8Length(password) > AuthConfig.MAX_PASSWORD_BYTES) {
+      throw Codex32Exception.badRequest("password_too_long",
+          "password must be at most " + AuthConfig.MAX_PASSWORD_BYTES + " bytes in UTF-8");
     }
   }
 

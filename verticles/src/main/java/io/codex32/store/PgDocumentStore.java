@@ -1,7 +1,5 @@
 package io.codex32.store;
 
-import io.codex32.config.ConfigException;
-import io.codex32.config.PgConfig;
 import io.codex32.error.Codex32Exception;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -74,30 +72,25 @@ public final class PgDocumentStore implements DocumentStore {
    * {@link SchemaTooNewException} on a database of a newer gateway, with 503 {@code store_unavailable}
    * when the server cannot be reached.
    */
-  public static Future<PgDocumentStore> open(Vertx vertx, PgConfig config) {
-    PgConnectOptions connect;
-    try {
-      connect = PgConnectOptions.fromUri(config.url());
-    } catch (IllegalArgumentException e) {
-      return Future.failedFuture(new ConfigException("pg.url", "not a PostgreSQL URL: " + e.getMessage()));
-    }
+  public static Future<PgDocumentStore> open(Vertx vertx, PgStoreSettings settings) {
+    PgConnectOptions connect = settings.connectOptions();
     connect.setCachePreparedStatements(true)
         .addProperty("application_name", "codex32-gateway")
-        .addProperty("statement_timeout", Long.toString(config.queryTimeoutMs()));
+        .addProperty("statement_timeout", Long.toString(settings.queryTimeoutMs()));
     String database = connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
     Pool pool = PgBuilder.pool()
         .with(new PoolOptions()
-            .setMaxSize(config.poolSize())
+            .setMaxSize(settings.poolSize())
             .setMaxWaitQueueSize(MAX_WAITING)
-            .setConnectionTimeout((int) config.queryTimeoutMs())
+            .setConnectionTimeout((int) settings.queryTimeoutMs())
             .setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
         .with(new NetClientOptions()
-            .setConnectTimeout((int) config.connectTimeoutMs())
+            .setConnectTimeout((int) settings.connectTimeoutMs())
             .setTcpKeepAlive(true))
         .connectingTo(connect)
         .using(vertx)
         .build();
-    PgDocumentStore store = new PgDocumentStore(pool, database, config.queryTimeoutMs());
+    PgDocumentStore store = new PgDocumentStore(pool, database, settings.queryTimeoutMs());
     return PgSchema.migrate(pool, database)
         .recover(failure -> Future.failedFuture(failure instanceof SchemaTooNewException ? failure
             : store.unavailable("cannot prepare the schema", failure)))

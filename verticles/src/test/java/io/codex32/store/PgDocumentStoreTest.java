@@ -2,7 +2,6 @@ package io.codex32.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.codex32.config.PgConfig;
 import io.codex32.error.Codex32Exception;
 import io.codex32.test.Await;
 import io.codex32.test.TestPostgres;
@@ -45,8 +44,8 @@ class PgDocumentStoreTest extends DocumentStoreContract {
     return PgDocumentStore.open(vertx, config(url));
   }
 
-  private static PgConfig config(String url) {
-    return new PgConfig(url, 4, 2000, 5000);
+  private static PgStoreSettings config(String url) {
+    return new PgStoreSettings(url, 4, 2000, 5000);
   }
 
   @Test

@@ -3,7 +3,6 @@ package io.codex32.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.codex32.config.PgConfig;
 import io.codex32.error.Codex32Exception;
 import io.codex32.test.Await;
 import io.codex32.test.TestPostgres;
@@ -65,7 +64,7 @@ class StoreDumpTest {
 
     long exported = StoreDump.export(file, dump, Instant.parse("2026-01-31T10:00:00Z"));
     DocumentStore postgres = track(Await.result(PgDocumentStore.open(vertx,
-        new PgConfig(TestPostgres.shared().createDatabase("dump_target"), 2, 2000, 5000))));
+        new PgStoreSettings(TestPostgres.shared().createDatabase("dump_target"), 2, 2000, 5000))));
     long imported = StoreDump.importInto(postgres, reader(dump.toString()));
 
     assertThat(exported).isEqualTo(4);

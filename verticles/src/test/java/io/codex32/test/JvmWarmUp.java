@@ -13,14 +13,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * before the first test's own Vert.x exists, and forgets what the checker said meanwhile; every
  * test is then held to the threshold.
  */
-final class JvmWarmUp {
+public final class JvmWarmUp {
 
   private static final AtomicBoolean DONE = new AtomicBoolean();
 
   private JvmWarmUp() {
   }
 
-  static void once() {
+  public static void once() {
     if (DONE.getAndSet(true)) {
       return;
     }

@@ -1,7 +1,7 @@
 package io.codex32.test;
 
-import io.codex32.config.PgConfig;
 import io.codex32.store.PgDocumentStore;
+import io.codex32.store.PgStoreSettings;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -81,7 +81,7 @@ public final class TestPostgres implements AutoCloseable {
     JvmWarmUp.once();
     Vertx vertx = Vertx.vertx();
     try {
-      PgDocumentStore store = PgDocumentStore.open(vertx, new PgConfig(createDatabase("warm_up"), 2, 5000, 30_000))
+      PgDocumentStore store = PgDocumentStore.open(vertx, new PgStoreSettings(createDatabase("warm_up"), 2, 5000, 30_000))
           .await(60, TimeUnit.SECONDS);
       store.insert("warm", "up", new JsonObject().put("warm", true))
           .compose(doc -> store.update("warm", "up", new JsonObject(), doc.revision()))

@@ -1,0 +1,48 @@
+package io.codex32.runtime;
+
+import io.codex32.config.HttpConfig;
+import io.codex32.executor.ExecutorVerticle;
+import io.codex32.http.NodeHttpVerticle;
+import io.codex32.nodes.NodeHeartbeatVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * What every node runs, the gateway's own node and an edge node alike: the executor of its bots and
+ * the heartbeat that announces it; and, on a node without the gateway's HTTP verticles, its own
+ * HTTP server.
+ */
+public final class NodeRuntime {
+
+  private final Vertx vertx;
+  private final Clock clock;
+
+  public NodeRuntime(Vertx vertx, Clock clock) {
+    this.vertx = vertx;
+    this.clock = clock;
+  }
+
+  /**
+   * Serves {@code /health} (the JSON {@code health} completes with), Prometheus {@code /metrics} and
+   * the dashboard; completes with the port bound.
+   */
+  public Future<Integer> serveHttp(HttpConfig http, Supplier<Future<JsonObject>> health) {
+    NodeHttpVerticle verticle = new NodeHttpVerticle(http, health);
+    return vertx.deployVerticle(verticle).map(id -> verticle.actualPort());
+  }
+
+  /**
+   * Deploys the executor, then the heartbeat, which reports the executor's bots. {@code botTokens}
+   * issues the token a bot gets as CODEX32_BOT_TOKEN (null on a node that cannot sign tokens).
+   */
+  public Future<Void> start(NodeSettings settings, Function<String, Future<String>> botTokens) {
+    return ExecutorVerticle.create(vertx, settings.executorSettings(), botTokens, clock)
+        .compose(vertx::deployVerticle)
+        .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, settings.node(), clock))
+        .mapEmpty();
+  }
+}
