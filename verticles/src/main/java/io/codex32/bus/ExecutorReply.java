@@ -61,7 +61,7 @@ public sealed interface ExecutorReply extends BusMessage {
       return new LogTail(f.list(ITEMS, BotLogLine::fromJson));
     }
     if (request instanceof ExecutorRequest.Summary || request instanceof ExecutorRequest.Report) {
-      return new BotCount(Math.toIntExact(f.number(BOTS)));
+      return new BotCount(f.integer(BOTS));
     }
     String status = f.optionalText(STATUS);
     return new Accepted(status == null ? null : f.parsed(STATUS, BotStatus::parse), !f.json().containsKey(KNOWN) || f.flag(KNOWN));

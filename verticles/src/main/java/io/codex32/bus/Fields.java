@@ -61,6 +61,14 @@ final class Fields {
     return value == null ? null : ((Number) value).longValue();
   }
 
+  int integer(String key) {
+    Integer value = optionalInt(key);
+    if (value == null) {
+      throw UnreadableMessage.missing(key);
+    }
+    return value;
+  }
+
   Integer optionalInt(String key) {
     Long value = optionalNumber(key);
     if (value != null && (value < Integer.MIN_VALUE || value > Integer.MAX_VALUE)) {
