@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Timeout;
 class BusContractTest {
 
   private static final Instant T = Instant.parse("2026-12-04T10:15:30.123Z");
-  private static final BotSpec SPEC = BotSpec.fromJson(new JsonObject().put("id", "weather").put("command", new JsonArray().add("python3")));
+  private static final BotSpec SPEC =
+      BotSpec.fromJson(new JsonObject().put("id", "weather").put("command", new JsonArray().add("python3")));
 
   @Test
   void everyExecutorRequestReadsBackAsItWasWritten() {
@@ -83,7 +84,7 @@ class BusContractTest {
   @Test
   void unreadableMessagesFailWithAStableCode() {
     assertCode(() -> ExecutorRequest.fromJson("stop"), "not_json");
-    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "explode")), "unknown_type");
+    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "explode")), "unknown_action");
     assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "stop")), "missing_field");
     assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "stop").put("bot_id", 7)), "bad_field");
     assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("v", Contract.VERSION + 1).put("action", "stop")),
