@@ -20,7 +20,6 @@ import io.codex32.executor.lifecycle.LifecycleEvent.RanTooLong;
 import io.codex32.executor.process.ExitStatus;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -218,10 +217,11 @@ class LifecyclePolicyTest {
   @ParameterizedTest(name = "{0}, cause {1}, wanted {2}, killed {3}, {4} restarts used -> {5}")
   @CsvSource(delimiter = '|', nullValues = "-", textBlock = """
       ON_FAILURE | quota_exceeded       | false | true  | 0 | stopped: quota_exceeded: memory 80 MB (killed after 1000 ms)
-      ON_FAILURE | quota_exceeded       | true  | true  | 0 | restarting: quota_exceeded (killed after 1000 ms); restarting in 100 ms [attempt 1, 1 used]
+      ON_FAILURE | quota_exceeded       | true  | false | 0 | restarting: quota_exceeded; restarting in 100 ms [attempt 1, 1 used]
       ON_FAILURE | heartbeat_timeout    | true  | false | 0 | restarting: heartbeat_timeout; restarting in 100 ms [attempt 1, 1 used]
       ON_FAILURE | max_runtime_exceeded | true  | false | 2 | failed: max_runtime_exceeded
       NEVER      | max_runtime_exceeded | true  | false | 0 | failed: max_runtime_exceeded
+      NEVER      | quota_exceeded       | true  | true  | 0 | failed: quota_exceeded (killed after 1000 ms)
       ALWAYS     | quota_exceeded       | true  | false | 0 | restarting: quota_exceeded; restarting in 100 ms [attempt 1, 1 used]
       ON_FAILURE | -                    | true  | false | 0 | launch
       ON_FAILURE | -                    | false | true  | 0 | stopped: quota_exceeded: memory 80 MB (killed after 1000 ms)
@@ -235,6 +235,14 @@ class LifecyclePolicyTest {
     Situation s = new Situation(BotStatus.STOPPING, wantRunning, GENERATION, "quota_exceeded: memory 80 MB", cause, null,
         policy(policy), budget, 0, NOW);
     assertThat(text(POLICY.decide(s, new Halted(killed, 1000)))).isEqualTo(expected);
+  }
+
+  @Test
+  void aRestartAfterAKilledRunSaysSo() {
+    Situation s = new Situation(BotStatus.STOPPING, true, GENERATION, "quota_exceeded: memory 80 MB", "quota_exceeded", null,
+        policy(RestartPolicy.Policy.ON_FAILURE), RestartBudget.of(policy(RestartPolicy.Policy.ON_FAILURE)), 0, NOW);
+    assertThat(((Decision.RestartLater) POLICY.decide(s, new Halted(true, 1000))).why())
+        .isEqualTo("quota_exceeded (killed after 1000 ms); restarting in 100 ms");
   }
 
   @Test
