@@ -97,7 +97,7 @@ public sealed interface ExecutorRequest extends BusMessage {
       case "logs" -> new Logs(f.text(BOT_ID), tail(f), f.optionalInstant(SINCE));
       case "summary" -> new Summary();
       case "report" -> new Report();
-      default -> throw UnreadableMessage.unknownType(ACTION, action);
+      default -> throw UnreadableMessage.of("unknown_action", "unknown executor action '" + action + "'");
     };
   }
 

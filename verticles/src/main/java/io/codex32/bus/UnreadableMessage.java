@@ -3,7 +3,8 @@ package io.codex32.bus;
 import io.codex32.error.Codex32Exception;
 
 /**
- * A message on a {@code codex32.*} address that this build cannot read: not JSON, an unknown type,
+ * A message on a {@code codex32.*} address that this build cannot read: not JSON, an unknown type
+ * (an unknown executor action keeps its own code, {@code unknown_action}),
  * a missing or malformed field, or a newer contract version. A request gets it as a 400 failure
  * reply; a published message is dropped with one WARN line.
  */

@@ -86,7 +86,7 @@ class BusContractTest {
   @Test
   void unreadableMessagesFailWithAStableCode() {
     assertCode(() -> ExecutorRequest.fromJson("stop"), "not_json");
-    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "explode")), "unknown_type");
+    assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "explode")), "unknown_action");
     assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "stop")), "missing_field");
     assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("action", "stop").put("bot_id", 7)), "bad_field");
     assertCode(() -> ExecutorRequest.fromJson(new JsonObject().put("v", Contract.VERSION + 1).put("action", "stop")),

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codex32.bot.BotSpec;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.ExecutorRequest;
+import io.codex32.executor.process.ProcStat;
+import io.codex32.executor.process.ProcessGroups;
 import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
