@@ -16,6 +16,7 @@ import io.codex32.security.PermissionMatrix;
 import io.codex32.security.Role;
 import io.codex32.security.User;
 import io.codex32.security.UserPatch;
+import io.codex32.supervisor.HeartbeatReport;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -58,8 +59,10 @@ final class ApiOperations {
         Map.entry("getBotMetrics", call -> s.bots().metrics(call.path("id"), call.queryInt("limit", DEFAULT_METRIC_SAMPLES))
             .map(points -> ApiResult.ok(BotJson.metrics(points)))),
         Map.entry("getSelf", call -> s.self().self(call.principal().botId()).map(self -> ApiResult.ok(BotJson.self(self)))),
-        Map.entry("selfHeartbeat", call -> s.self().heartbeat(call.principal().botId(), call.body())
-            .map(v -> ApiResult.accepted(new JsonObject().put("accepted", true)))),
+        Map.entry("selfHeartbeat", call -> {
+          s.self().heartbeat(call.principal().botId(), HeartbeatReport.fromJson(call.body()));
+          return Future.succeededFuture(ApiResult.accepted(new JsonObject().put("accepted", true)));
+        }),
         Map.entry("listUsers", call -> s.users().list().map(users -> ApiResult.ok(items(users, User::toJson)))),
         Map.entry("createUser", this::createUser),
         Map.entry("getUser", call -> s.users().get(call.path("username")).map(u -> ApiResult.ok(u.toJson()))),

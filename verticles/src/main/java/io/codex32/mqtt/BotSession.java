@@ -4,6 +4,7 @@ import io.codex32.bus.Addresses;
 import io.codex32.bus.BotSessionControl;
 import io.codex32.bus.UnreadableMessage;
 import io.codex32.error.Codex32Exception;
+import io.codex32.supervisor.HeartbeatReport;
 import io.netty.handler.codec.mqtt.MqttProperties;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -144,8 +145,9 @@ final class BotSession {
       }
       return;
     }
-    JsonObject heartbeat = heartbeatOf(kind, message.payload());
-    services.bots().heartbeat(botId, heartbeat)
+    Future.succeededFuture(message.payload())
+        .map(payload -> HeartbeatReport.fromJson(heartbeatOf(kind, payload)))
+        .onSuccess(report -> services.bots().heartbeat(botId, report))
         .onComplete(done -> {
           if (done.failed()) {
             LOG.info("bot {}: heartbeat on {} refused: {}", botId, message.topicName(), done.cause().getMessage());
