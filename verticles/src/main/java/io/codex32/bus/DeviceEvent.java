@@ -1,6 +1,5 @@
 package io.codex32.bus;
 
-import io.codex32.devices.DeviceCommand;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Arrays;
@@ -76,7 +75,7 @@ public sealed interface DeviceEvent extends BusMessage {
   }
 
   /** A command of the device became {@code delivered} or {@code expired}, once that was stored. */
-  record CommandStatus(String deviceId, String commandId, String name, DeviceCommand.Status status, Instant time)
+  record CommandStatus(String deviceId, String commandId, String name, CommandState status, Instant time)
       implements DeviceEvent {
   }
 
@@ -103,7 +102,7 @@ public sealed interface DeviceEvent extends BusMessage {
       return new Published(DevicePublish.read(f));
     }
     if (type == Type.COMMAND) {
-      return new CommandStatus(f.text(DEVICE_ID), f.text(COMMAND_ID), f.text(NAME), f.parsed(STATUS, DeviceCommand.Status::parse),
+      return new CommandStatus(f.text(DEVICE_ID), f.text(COMMAND_ID), f.text(NAME), f.parsed(STATUS, CommandState::parse),
           f.instant(TIME));
     }
     String reason = f.optionalText(REASON);

@@ -1,7 +1,7 @@
 package io.codex32.bus;
 
-import io.codex32.devices.DeviceCommand;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -19,6 +19,14 @@ public sealed interface DeviceSessionControl extends BusMessage {
   String REASON = "reason";
   String KEEP = "keep";
   String BY = "by";
+  String ID = "id";
+  String DEVICE_ID = "device_id";
+  String NAME = "name";
+  String PAYLOAD = "payload";
+  String STATUS = "status";
+  String CREATED_AT = "created_at";
+  String EXPIRES_AT = "expires_at";
+  String DELIVERED_AT = "delivered_at";
 
   /** The {@code type} of each control message. */
   enum Type {
@@ -34,7 +42,9 @@ public sealed interface DeviceSessionControl extends BusMessage {
     }
   }
 
-  record Deliver(DeviceCommand command) implements DeviceSessionControl {
+  /** A queued command for the device to publish to it: {@code payload} is JSON or text, {@code name} its topic's last level. */
+  record Deliver(String commandId, String deviceId, String name, Object payload, Instant createdAt, Instant expiresAt)
+      implements DeviceSessionControl {
   }
 
   /** {@code keep}: the connection that stays (the one that caused this), or null for none. */
@@ -49,7 +59,10 @@ public sealed interface DeviceSessionControl extends BusMessage {
   default JsonObject toJson() {
     JsonObject json = Contract.body();
     if (this instanceof Deliver deliver) {
-      return json.put(TYPE, Type.COMMAND.wireName()).put(COMMAND, deliver.command().toJson());
+      return json.put(TYPE, Type.COMMAND.wireName()).put(COMMAND, new JsonObject().put(ID, deliver.commandId())
+          .put(DEVICE_ID, deliver.deviceId()).put(NAME, deliver.name()).put(PAYLOAD, deliver.payload())
+          .put(STATUS, CommandState.QUEUED.wireName()).put(CREATED_AT, deliver.createdAt().toString())
+          .put(EXPIRES_AT, deliver.expiresAt().toString()).put(DELIVERED_AT, null));
     } else if (this instanceof Disconnect disconnect) {
       return json.put(TYPE, Type.DISCONNECT.wireName()).put(REASON, disconnect.reason()).put(KEEP, disconnect.keep());
     }
@@ -61,12 +74,9 @@ public sealed interface DeviceSessionControl extends BusMessage {
     Fields f = Fields.of(body);
     Type type = f.parsed(TYPE, Type::parse);
     if (type == Type.COMMAND) {
-      JsonObject command = f.object(COMMAND);
-      try {
-        return new Deliver(DeviceCommand.fromMessage(command));
-      } catch (RuntimeException e) {
-        throw UnreadableMessage.malformed(COMMAND, "a device command");
-      }
+      Fields c = Fields.of(f.object(COMMAND));
+      return new Deliver(c.text(ID), c.text(DEVICE_ID), c.text(NAME), c.json().getValue(PAYLOAD), c.instant(CREATED_AT),
+          c.instant(EXPIRES_AT));
     }
     return type == Type.DISCONNECT ? new Disconnect(f.optionalText(REASON), f.optionalText(KEEP)) : new TakeOver(f.optionalText(BY));
   }

@@ -1,32 +1,19 @@
 package io.codex32.devices;
 
+import io.codex32.bus.CommandState;
+import io.codex32.bus.DeviceSessionControl;
 import io.codex32.store.Document;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.Locale;
 
 /** A command for a device and where it stands: {@code queued → delivered}, or {@code queued → expired} after its TTL. */
-public record DeviceCommand(String id, String deviceId, String name, Object payload, Status status, Instant createdAt,
+public record DeviceCommand(String id, String deviceId, String name, Object payload, CommandState status, Instant createdAt,
     Instant expiresAt, Instant deliveredAt) {
-
-  public enum Status {
-    QUEUED, DELIVERED, EXPIRED;
-
-    public String wireName() {
-      return name().toLowerCase(Locale.ROOT);
-    }
-
-    public static Status parse(String text) {
-      return Arrays.stream(values()).filter(s -> s.wireName().equals(text)).findFirst()
-          .orElseThrow(() -> new IllegalArgumentException("unknown command status '" + text + "'"));
-    }
-  }
 
   static DeviceCommand fromJson(JsonObject json) {
     String delivered = json.getString("delivered_at");
     return new DeviceCommand(json.getString("id"), json.getString("device_id"), json.getString("name"), json.getValue("payload"),
-        Status.parse(json.getString("status")), Instant.parse(json.getString("created_at")), Instant.parse(json.getString("expires_at")),
+        CommandState.parse(json.getString("status")), Instant.parse(json.getString("created_at")), Instant.parse(json.getString("expires_at")),
         delivered == null ? null : Instant.parse(delivered));
   }
 
@@ -34,18 +21,24 @@ public record DeviceCommand(String id, String deviceId, String name, Object payl
     return fromJson(doc.body());
   }
 
-  /** The command as carried on the bus (the same JSON as stored). */
-  public static DeviceCommand fromMessage(JsonObject json) {
-    return fromJson(json);
+  /** The command a gateway offered to the device's session over the bus (always queued when offered). */
+  public static DeviceCommand offered(DeviceSessionControl.Deliver offer) {
+    return new DeviceCommand(offer.commandId(), offer.deviceId(), offer.name(), offer.payload(), CommandState.QUEUED, offer.createdAt(),
+        offer.expiresAt(), null);
+  }
+
+  /** This command as offered to the device's session over the bus. */
+  public DeviceSessionControl.Deliver offer() {
+    return new DeviceSessionControl.Deliver(id, deviceId, name, payload, createdAt, expiresAt);
   }
 
   /** Queued past its expiry counts as expired even before anyone wrote it down. */
-  public Status statusAt(Instant now) {
-    return status == Status.QUEUED && !now.isBefore(expiresAt) ? Status.EXPIRED : status;
+  public CommandState statusAt(Instant now) {
+    return status == CommandState.QUEUED && !now.isBefore(expiresAt) ? CommandState.EXPIRED : status;
   }
 
   public boolean pendingAt(Instant now) {
-    return statusAt(now) == Status.QUEUED;
+    return statusAt(now) == CommandState.QUEUED;
   }
 
   /** The MQTT topic the command is published on. */

@@ -1,5 +1,6 @@
 package io.codex32.devices;
 
+import io.codex32.bus.CommandState;
 import io.codex32.error.Codex32Exception;
 import io.codex32.security.Secrets;
 import io.codex32.store.Document;
@@ -55,7 +56,7 @@ public final class DeviceCommands {
             return Future.failedFuture(Codex32Exception.conflict("command_queue_full",
                 "device '" + deviceId + "' already has " + maxQueued + " queued commands"));
           }
-          DeviceCommand command = new DeviceCommand(Secrets.randomHex(8), deviceId, name, payload, DeviceCommand.Status.QUEUED, now,
+          DeviceCommand command = new DeviceCommand(Secrets.randomHex(8), deviceId, name, payload, CommandState.QUEUED, now,
               now.plus(Duration.ofSeconds(ttlSeconds)), null);
           return pruneFinished(existing, now).compose(v -> store.insert(COLLECTION, command.id(), command.toJson()))
               .map(DeviceCommand::fromDocument);
@@ -91,9 +92,9 @@ public final class DeviceCommands {
   public Future<Void> markDelivered(String commandId) {
     Instant now = clock.instant();
     return store.get(COLLECTION, commandId).compose(doc -> doc == null
-        || DeviceCommand.fromDocument(doc).status() == DeviceCommand.Status.DELIVERED
+        || DeviceCommand.fromDocument(doc).status() == CommandState.DELIVERED
         ? Future.succeededFuture()
-        : store.update(COLLECTION, commandId, doc.body().copy().put("status", DeviceCommand.Status.DELIVERED.wireName())
+        : store.update(COLLECTION, commandId, doc.body().copy().put("status", CommandState.DELIVERED.wireName())
             .put("delivered_at", now.toString()), -1)
             .onSuccess(updated -> control.commandStatus(DeviceCommand.fromDocument(updated), now)).mapEmpty());
   }
@@ -112,7 +113,7 @@ public final class DeviceCommands {
     Instant now = clock.instant();
     long noted = earliestExpiry.getAndSet(Long.MAX_VALUE);
     return store.list(COLLECTION).compose(docs -> {
-      List<Document> queued = docs.stream().filter(d -> DeviceCommand.fromDocument(d).status() == DeviceCommand.Status.QUEUED)
+      List<Document> queued = docs.stream().filter(d -> DeviceCommand.fromDocument(d).status() == CommandState.QUEUED)
           .sorted(Comparator.comparing(DeviceCommands::expiresAt)).toList();
       List<Document> due = queued.stream().filter(d -> !now.isBefore(expiresAt(d))).limit(limit).toList();
       // what is left over (beyond the limit, or not due yet) sets the next sweep's time
@@ -139,7 +140,7 @@ public final class DeviceCommands {
   }
 
   private Future<Boolean> expire(Document doc, Instant now) {
-    return store.update(COLLECTION, doc.id(), doc.body().copy().put("status", DeviceCommand.Status.EXPIRED.wireName()), doc.revision())
+    return store.update(COLLECTION, doc.id(), doc.body().copy().put("status", CommandState.EXPIRED.wireName()), doc.revision())
         .map(updated -> {
           control.commandStatus(DeviceCommand.fromDocument(updated), now);
           return true;

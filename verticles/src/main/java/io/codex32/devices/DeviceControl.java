@@ -25,7 +25,7 @@ public final class DeviceControl {
   }
 
   public void deliver(DeviceCommand command) {
-    vertx.eventBus().publish(Addresses.deviceCommands(command.deviceId()), new DeviceSessionControl.Deliver(command).toJson());
+    vertx.eventBus().publish(Addresses.deviceCommands(command.deviceId()), command.offer().toJson());
   }
 
   /**

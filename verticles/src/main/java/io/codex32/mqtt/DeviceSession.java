@@ -245,7 +245,7 @@ final class DeviceSession {
       return;
     }
     if (order instanceof DeviceSessionControl.Deliver deliver) {
-      deliver(deliver.command(), null);
+      deliver(DeviceCommand.offered(deliver), null);
     } else if (order instanceof DeviceSessionControl.Disconnect disconnect && !connectionId.equals(disconnect.keep())) {
       LOG.info("device {} disconnected: {}", device.id(), disconnect.reason());
       drop(MqttDisconnectReasonCode.ADMINISTRATIVE_ACTION, disconnect.reason());

@@ -140,7 +140,7 @@ class BusContractTest {
     List<DeviceEvent> events = List.of(new DeviceEvent.Published(will),
         DeviceEvent.Connection.online("esp-1", "c1", T),
         DeviceEvent.Connection.offline("esp-1", "c1", DeviceEvent.OfflineReason.CONNECTION_LOST, T),
-        new DeviceEvent.CommandStatus("esp-1", "cmd-1", "open", DeviceCommand.Status.DELIVERED, T));
+        new DeviceEvent.CommandStatus("esp-1", "cmd-1", "open", CommandState.DELIVERED, T));
     for (DeviceEvent event : events) {
       assertThat(DeviceEvent.fromJson(event.toJson())).isEqualTo(event);
     }
@@ -156,15 +156,15 @@ class BusContractTest {
 
   @Test
   void sessionControlMessagesReadBack() {
-    DeviceCommand command = new DeviceCommand("cmd-1", "esp-1", "open", 1, DeviceCommand.Status.QUEUED, T, T.plusSeconds(60), null);
-    List<DeviceSessionControl> controls = List.of(new DeviceSessionControl.Deliver(command),
+    DeviceCommand command = new DeviceCommand("cmd-1", "esp-1", "open", 1, CommandState.QUEUED, T, T.plusSeconds(60), null);
+    List<DeviceSessionControl> controls = List.of(command.offer(),
         new DeviceSessionControl.Disconnect("device deleted", null), new DeviceSessionControl.Disconnect("taken over", "c2"),
         new DeviceSessionControl.TakeOver("c2"));
     for (DeviceSessionControl control : controls) {
       assertThat(DeviceSessionControl.fromJson(control.toJson())).isEqualTo(control);
     }
     assertThat(controls.get(0).toJson().getJsonObject("command")).isEqualTo(command.toJson());
-    assertCode(() -> DeviceSessionControl.fromJson(new JsonObject().put("type", "command").put("command", new JsonObject())), "bad_field");
+    assertCode(() -> DeviceSessionControl.fromJson(new JsonObject().put("type", "command").put("command", new JsonObject())), "missing_field");
 
     BotSessionControl disconnect = new BotSessionControl.Disconnect("bot deleted");
     assertThat(disconnect.toJson()).isEqualTo(new JsonObject().put("v", 1).put("type", "disconnect").put("reason", "bot deleted"));
