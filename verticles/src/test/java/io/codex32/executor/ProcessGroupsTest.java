@@ -1,6 +1,5 @@
 package io.codex32.executor;
 
-import static io.codex32.executor.ProcFixture.await;
 import static io.codex32.executor.ProcFixture.read;
 import static io.codex32.executor.ProcFixture.running;
 import static io.codex32.executor.ProcFixture.script;
@@ -10,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codex32.bot.BotSpec;
+import io.codex32.test.Await;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,8 +69,8 @@ class ProcessGroupsTest {
   }
 
   private void awaitStarted(String botId, RunningProcess process, int processes) {
-    await(WAIT, botId + " to start its children", () -> read(settings(data).paths().stdout(botId)).contains("started")
-        && tree(process.pid()).size() >= processes);
+    Await.until(() -> read(settings(data).paths().stdout(botId)).contains("started") && tree(process.pid()).size() >= processes,
+        botId + " to start its children");
   }
 
   @Test
@@ -126,7 +126,7 @@ class ProcessGroupsTest {
   void membersAreTheLiveProcessesOfTheGroupWithoutZombies() throws Exception {
     // The short sleep becomes a zombie: its parent execs into the long sleep, which never reaps it.
     RunningProcess bot = launch(spec(ProcFixture.uniqueId("zombie"), "sh", "-c", "sleep 0.1 & exec sleep 1000"));
-    await(WAIT, "a zombie child", () -> ProcStat.all().stream().anyMatch(s -> s.ppid() == bot.pid() && s.ended()));
+    Await.until(() -> ProcStat.all().stream().anyMatch(s -> s.ppid() == bot.pid() && s.ended()), "a zombie child");
 
     assertThat(ProcessGroups.members(bot.pid())).containsExactly(bot.pid());
     assertThat(ProcessGroups.stop(bot.pid(), Duration.ofSeconds(5))).isFalse();

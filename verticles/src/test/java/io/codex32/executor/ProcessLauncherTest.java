@@ -1,6 +1,5 @@
 package io.codex32.executor;
 
-import static io.codex32.executor.ProcFixture.await;
 import static io.codex32.executor.ProcFixture.read;
 import static io.codex32.executor.ProcFixture.running;
 import static io.codex32.executor.ProcFixture.script;
@@ -11,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codex32.bot.BotSpec;
 import io.codex32.error.Codex32Exception;
+import io.codex32.test.Await;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -206,7 +206,7 @@ class ProcessLauncherTest {
   void pythonOutputReachesTheLogWhileTheBotRuns() {
     RunningProcess process = launch(spec("talker", "python3", script("proc-unbuffered.py")));
 
-    await(WAIT, "python's line in stdout.log", () -> read(settings(data).paths().stdout("talker")).contains("hello from python"));
+    Await.until(() -> read(settings(data).paths().stdout("talker")).contains("hello from python"), "python's line in stdout.log");
     assertThat(running(process.pid())).isTrue();
   }
 
