@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bus.Addresses;
 import io.codex32.config.ClusterConfig;
+import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -17,7 +18,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ClusterLinkTest {
 
+  /** Longer than {@link Await}'s default: Hazelcast members join, and notice one that left, in tens of seconds. */
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String NODE = "pi-link";
 
@@ -136,13 +137,7 @@ class ClusterLinkTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
+    Await.until(condition, what, WAIT);
   }
 
   private static <T> T get(Future<T> future) throws Exception {
