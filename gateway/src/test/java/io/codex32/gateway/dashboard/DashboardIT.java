@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -49,6 +48,8 @@ class DashboardIT {
 
   @TempDir
   static Path tmp;
+  @RegisterExtension
+  static final DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
   private static Browser browser;
   private static Path script;
@@ -60,30 +61,18 @@ class DashboardIT {
     Map<String, String> env = GatewayProcess.env(dataDir);
     env.put("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3");
     env.put("CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "500");
-    gateway = GatewayProcess.start("dashboard", dataDir, env);
-    browser = Browser.open("http://127.0.0.1:" + gateway.port());
+    gateway = dashboard.start("dashboard", dataDir, env);
+    browser = dashboard.open();
   }
 
+  /** Bots outlive a killed gateway (they lead their own sessions): stop them before the fixture closes it. */
   @AfterAll
-  static void stop() {
-    try {
-      if (gateway != null) {
-        // Bots outlive a killed gateway (they lead their own sessions): stop them first.
-        ApiClient admin = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
-        admin.get("/api/v1/bots").json().getJsonArray("items").stream().map(bot -> ((JsonObject) bot).getString("id"))
-            .forEach(id -> admin.post("/api/v1/bots/" + id + "/stop", null));
-      }
-    } finally {
-      Browser.closeAll(browser, gateway);
+  static void stopBots() {
+    if (gateway != null) {
+      ApiClient admin = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
+      admin.get("/api/v1/bots").json().getJsonArray("items").stream().map(bot -> ((JsonObject) bot).getString("id"))
+          .forEach(id -> admin.post("/api/v1/bots/" + id + "/stop", null));
     }
-  }
-
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
-
-  @AfterEach
-  void noConsoleErrors() {
-    assertThat(browser.unexpectedConsoleErrors()).as("errors in the browser console").isEmpty();
   }
 
   @Test

@@ -12,8 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,12 +36,14 @@ class FleetPageIT {
 
   @TempDir
   static Path tmp;
+  @RegisterExtension
+  static final DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
   private static Browser browser;
 
   @BeforeAll
   static void start() {
-    gateway = GatewayProcess.start("fleet-page", tmp.resolve("data"), GatewayProcess.env(tmp.resolve("data")));
+    gateway = dashboard.start("fleet-page", tmp.resolve("data"), GatewayProcess.env(tmp.resolve("data")));
     ApiClient admin = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
     for (int i = 0; i < BOTS; i++) {
       String id = String.format("bot-%03d", i);
@@ -51,22 +51,7 @@ class FleetPageIT {
           .put("command", new JsonArray().add("python3").add("/opt/bots/sensor.py"));
       assertThat(admin.post("/api/v1/bots", spec).status()).as(id).isEqualTo(201);
     }
-    browser = Browser.open("http://127.0.0.1:" + gateway.port());
-    browser.load("/");
-    browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    Browser.closeAll(browser, gateway);
-  }
-
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
-
-  @AfterEach
-  void noConsoleErrors() {
-    assertThat(browser.unexpectedConsoleErrors()).as("errors in the browser console").isEmpty();
+    browser = dashboard.openSignedIn();
   }
 
   @Test
