@@ -12,16 +12,13 @@ import io.codex32.bot.BotSpec;
 import io.codex32.test.Await;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
@@ -32,33 +29,12 @@ class ProcessGroupsTest {
   @TempDir
   Path data;
 
-  private ProcessLauncher launcher;
-  private final List<RunningProcess> launched = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() {
-    launcher = new ProcessLauncher(settings(data));
-  }
-
   /** Stops what a failed test left, then fails if anything a bot started is still there. */
-  @AfterEach
-  void stopLeftovers() {
-    List<Long> leftovers = new ArrayList<>();
-    for (RunningProcess process : launched) {
-      if (running(process.pid())) {
-        ProcessGroups.stop(process.pid(), Duration.ofMillis(200));
-      }
-      List<Long> escaped = ProcFixture.runningProcessesOf(process.botId());
-      escaped.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-      leftovers.addAll(escaped);
-    }
-    assertThat(leftovers).as("processes left behind").isEmpty();
-  }
+  @RegisterExtension
+  final LauncherFixture fixture = LauncherFixture.failingOnEscapes(() -> data);
 
   private RunningProcess launch(BotSpec spec) {
-    RunningProcess process = launcher.launch(spec, "t");
-    launched.add(process);
-    return process;
+    return fixture.launch(spec, "t");
   }
 
   /** The bot's group and every descendant, as they are now. */
