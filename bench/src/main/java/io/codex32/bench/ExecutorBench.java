@@ -3,14 +3,10 @@ package io.codex32.bench;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,8 +40,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ExecutorBench {
 
-  private static final String HOST = "127.0.0.1";
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final long POLL_MS = 50;
 
   private final Map<String, String> args;
@@ -88,21 +82,7 @@ public final class ExecutorBench {
 
   // ---- gateway --------------------------------------------------------------------------------
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private String base;
-  private String bearer;
-
-  private HttpResponse<String> call(String method, String path, JsonObject body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (bearer != null) {
-      request.header("Authorization", bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
+  private GatewayRest rest;
 
   private JsonObject expect(HttpResponse<String> response, int status, String what) {
     if (response.statusCode() != status) {
@@ -112,11 +92,11 @@ public final class ExecutorBench {
   }
 
   private int countWithStatus(String status) throws IOException, InterruptedException {
-    return expect(call("GET", "/api/v1/bots?status=" + status + "&limit=500", null), 200, "list " + status).getInteger("total");
+    return expect(rest.call("GET", "/api/v1/bots?status=" + status + "&limit=500", null), 200, "list " + status).getInteger("total");
   }
 
   private void gateway() throws Exception {
-    base = "http://" + HOST + ":" + require("port");
+    rest = new GatewayRest(Integer.parseInt(require("port")));
     long pid = Long.parseLong(require("pid"));
     int bots = intArg("bots", 100);
     int concurrency = intArg("concurrency", 8);
@@ -129,11 +109,9 @@ public final class ExecutorBench {
     JsonObject out = new JsonObject().put("bots", bots).put("concurrency", concurrency).put("cpu_s", cpuSeconds)
         .put("settle_s", settleSeconds);
 
-    JsonObject login = expect(call("POST", "/api/v1/auth/login",
-        new JsonObject().put("username", "admin").put("password", require("password"))), 200, "login");
-    bearer = "Bearer " + login.getString("access_token");
+    rest.login(require("password"));
     for (int i = 0; i < bots; i++) {
-      expect(call("POST", "/api/v1/bots", new JsonObject().put("id", sleeper(i))
+      expect(rest.call("POST", "/api/v1/bots", new JsonObject().put("id", sleeper(i))
           .put("command", new JsonArray().add("sleep").add("100000"))), 201, "create " + sleeper(i));
     }
     log("created %d sleeper bots; settling %d s, then measuring the idle gateway for %d s", bots, settleSeconds, cpuSeconds);
@@ -154,7 +132,7 @@ public final class ExecutorBench {
       int n = i;
       replies.add(pool.submit(() -> {
         long sent = System.nanoTime();
-        expect(call("POST", "/api/v1/bots/" + sleeper(n) + "/start", null), 202, "start " + sleeper(n));
+        expect(rest.call("POST", "/api/v1/bots/" + sleeper(n) + "/start", null), 202, "start " + sleeper(n));
         long done = System.nanoTime();
         latencies[n] = done - sent;
         lastReply.accumulateAndGet(done, Math::max);
@@ -205,7 +183,7 @@ public final class ExecutorBench {
     long s0 = System.nanoTime();
     for (int i = 0; i < bots; i++) {
       int n = i;
-      stops.add(stopPool.submit(() -> expect(call("POST", "/api/v1/bots/" + sleeper(n) + "/stop", null), 202, "stop " + sleeper(n))));
+      stops.add(stopPool.submit(() -> expect(rest.call("POST", "/api/v1/bots/" + sleeper(n) + "/stop", null), 202, "stop " + sleeper(n))));
     }
     for (Future<?> stop : stops) {
       stop.get(60, TimeUnit.SECONDS);
@@ -227,13 +205,13 @@ public final class ExecutorBench {
     JsonObject restart = new JsonObject().put("policy", "always").put("max_restarts", 1000).put("window_s", 1)
         .put("backoff_initial_ms", 10).put("backoff_max_ms", 10).put("backoff_multiplier", 1);
     JsonArray command = new JsonArray().add("sh").add("-c").add(args.getOrDefault("bot-script", "date +%s%N >> " + ts + "; exit 1"));
-    expect(call("POST", "/api/v1/bots", new JsonObject().put("id", "crasher").put("command", command).put("restart", restart)),
+    expect(rest.call("POST", "/api/v1/bots", new JsonObject().put("id", "crasher").put("command", command).put("restart", restart)),
         201, "create crasher");
     out.put("crasher_command", command).put("crasher_restart", restart);
     log("crash loop: waiting for %d restarts (at most %d s)", restarts, restartTimeoutS);
     Snapshot crashBefore = snapshot(pid);
     long r0 = System.nanoTime();
-    expect(call("POST", "/api/v1/bots/crasher/start", null), 202, "start crasher");
+    expect(rest.call("POST", "/api/v1/bots/crasher/start", null), 202, "start crasher");
     deadline = r0 + TimeUnit.SECONDS.toNanos(restartTimeoutS);
     int lines = 0;
     while (System.nanoTime() < deadline) {
@@ -245,12 +223,12 @@ public final class ExecutorBench {
     }
     Snapshot crashAfter = snapshot(pid);
     out.put("cpu_crash_loop", between(crashBefore, crashAfter, clockTicks).put("starts", lines));
-    expect(call("POST", "/api/v1/bots/crasher/stop", null), 202, "stop crasher");
+    expect(rest.call("POST", "/api/v1/bots/crasher/stop", null), 202, "stop crasher");
     // the stop answers once begun: wait (at most 15 s) until the bot is reported stopped
     JsonObject crasher = new JsonObject();
     long stopDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < stopDeadline) {
-      crasher = expect(call("GET", "/api/v1/bots/crasher", null), 200, "get crasher");
+      crasher = expect(rest.call("GET", "/api/v1/bots/crasher", null), 200, "get crasher");
       if ("stopped".equals(crasher.getValue("status"))) {
         break;
       }

@@ -14,13 +14,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -106,25 +101,7 @@ public final class WsBench {
 
   // ---- REST (gateway set-up) ------------------------------------------------------------------
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private String base;
-  private String bearer;
-
-  private JsonObject call(String method, String path, JsonObject body, int expected) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (bearer != null) {
-      request.header("Authorization", bearer);
-    }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException(method + " " + path + ": expected " + expected + ", got " + response.statusCode() + " " + response.body());
-    }
-    return response.body().isBlank() ? new JsonObject() : new JsonObject(response.body());
-  }
+  private GatewayRest rest;
 
   // ---- the measuring clients (the same code for both targets) ---------------------------------
 
@@ -343,14 +320,12 @@ public final class WsBench {
   private void gateway() throws Exception {
     int port = Integer.parseInt(require("port"));
     int subscribers = intArg("subscribers", 100);
-    base = "http://" + HOST + ":" + port;
-    JsonObject login = call("POST", "/api/v1/auth/login", new JsonObject().put("username", "admin").put("password", require("password")), 200);
-    String token = login.getString("access_token");
-    bearer = "Bearer " + token;
+    rest = new GatewayRest(port);
+    String token = rest.login(require("password"));
     JsonObject restart = new JsonObject().put("policy", "always").put("max_restarts", 1000).put("window_s", 1)
         .put("backoff_initial_ms", 10).put("backoff_max_ms", 10).put("backoff_multiplier", 1);
     JsonArray command = new JsonArray().add("sh").add("-c").add("exit 1");
-    call("POST", "/api/v1/bots", new JsonObject().put("id", "ws-crasher").put("command", command).put("restart", restart), 201);
+    rest.call("POST", "/api/v1/bots", new JsonObject().put("id", "ws-crasher").put("command", command).put("restart", restart), 201);
 
     Vertx vertx = Vertx.vertx();
     Run run = new Run();
@@ -369,16 +344,16 @@ public final class WsBench {
     };
     List<Client> clients = connect(vertx, run, port, "/ws/events", List.of("codex32.v1", "codex32.bearer." + token),
         new JsonObject().put("op", "subscribe").put("topics", new JsonArray().add("bots")), parser, subscribers);
-    call("POST", "/api/v1/bots/ws-crasher/start", null, 202);
+    rest.call("POST", "/api/v1/bots/ws-crasher/start", null, 202);
     JsonObject out = measure(vertx, run, clients, "gateway");
     // close the clients while events still flow (as real clients leave), then stop the bot
     closeAll(clients);
     Thread.sleep(1000);
-    call("POST", "/api/v1/bots/ws-crasher/stop", null, 202);
+    rest.call("POST", "/api/v1/bots/ws-crasher/stop", null, 202);
     JsonObject bot = new JsonObject();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
-      bot = call("GET", "/api/v1/bots/ws-crasher", null, 200);
+      bot = rest.call("GET", "/api/v1/bots/ws-crasher", null, 200);
       if ("stopped".equals(bot.getString("status")) || "failed".equals(bot.getString("status"))) {
         break;
       }
