@@ -1,5 +1,8 @@
 package io.codex32.bench;
 
+import static io.codex32.bench.BenchSupport.intArg;
+import static io.codex32.bench.BenchSupport.require;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -68,14 +71,6 @@ public final class ExecutorBench {
     System.exit(0);
   }
 
-  private String require(String name) {
-    return BenchSupport.require(args, name);
-  }
-
-  private int intArg(String name, int def) {
-    return BenchSupport.intArg(args, name, def);
-  }
-
   private static void log(String format, Object... values) {
     System.err.println("executor-bench: " + String.format(Locale.ROOT, format, values));
   }
@@ -96,20 +91,20 @@ public final class ExecutorBench {
   }
 
   private void gateway() throws Exception {
-    rest = new GatewayRest(Integer.parseInt(require("port")));
-    long pid = Long.parseLong(require("pid"));
-    int bots = intArg("bots", 100);
-    int concurrency = intArg("concurrency", 8);
-    int cpuSeconds = intArg("cpu-s", 30);
-    int settleSeconds = intArg("settle-s", 5);
-    int restarts = intArg("restarts", 100);
-    int restartTimeoutS = intArg("restart-timeout-s", 60);
+    rest = new GatewayRest(Integer.parseInt(require(args, "port")));
+    long pid = Long.parseLong(require(args, "pid"));
+    int bots = intArg(args, "bots", 100);
+    int concurrency = intArg(args, "concurrency", 8);
+    int cpuSeconds = intArg(args, "cpu-s", 30);
+    int settleSeconds = intArg(args, "settle-s", 5);
+    int restarts = intArg(args, "restarts", 100);
+    int restartTimeoutS = intArg(args, "restart-timeout-s", 60);
     long clockTicks = Long.parseLong(args.getOrDefault("clk-tck", "100"));
-    Path ts = Path.of(require("ts"));
+    Path ts = Path.of(require(args, "ts"));
     JsonObject out = new JsonObject().put("bots", bots).put("concurrency", concurrency).put("cpu_s", cpuSeconds)
         .put("settle_s", settleSeconds);
 
-    rest.login(require("password"));
+    rest.login(require(args, "password"));
     for (int i = 0; i < bots; i++) {
       expect(rest.call("POST", "/api/v1/bots", new JsonObject().put("id", sleeper(i))
           .put("command", new JsonArray().add("sleep").add("100000"))), 201, "create " + sleeper(i));
@@ -238,7 +233,7 @@ public final class ExecutorBench {
         .put("restarts", crasher.getValue("restarts")));
     log("crash loop: %d starts recorded in %.1f s; crasher now %s (%s), restarts %s", lines, ms(System.nanoTime() - r0) / 1000,
         crasher.getValue("status"), crasher.getValue("reason"), crasher.getValue("restarts"));
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
   }
 
   private static String sleeper(int n) {
@@ -333,7 +328,7 @@ public final class ExecutorBench {
   // ---- bare ProcessBuilder loop ---------------------------------------------------------------
 
   private void pbloop(List<String> argv) throws Exception {
-    int n = intArg("n", 101);
+    int n = intArg(args, "n", 101);
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("pbloop needs the command after --");
     }
@@ -355,7 +350,7 @@ public final class ExecutorBench {
         .put("start_call_p50_ms", ms(percentile(spawn, 50)))
         .put("start_to_exit_p50_ms", ms(percentile(life, 50)))
         .put("start_to_exit_p90_ms", ms(percentile(life, 90)));
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
     log("bare loop: %d runs; start() p50 %.2f ms, start() return to waitFor() return p50 %.2f ms", n,
         ms(percentile(spawn, 50)), ms(percentile(life, 50)));
   }
@@ -363,8 +358,8 @@ public final class ExecutorBench {
   // ---- report ---------------------------------------------------------------------------------
 
   private void report() throws IOException {
-    JsonObject gw = new JsonObject(Files.readString(Path.of(require("gateway-json"))));
-    JsonObject pb = new JsonObject(Files.readString(Path.of(require("pbloop-json"))));
+    JsonObject gw = new JsonObject(Files.readString(Path.of(require(args, "gateway-json"))));
+    JsonObject pb = new JsonObject(Files.readString(Path.of(require(args, "pbloop-json"))));
     StringBuilder md = new StringBuilder();
     int bots = gw.getInteger("bots");
 
@@ -409,10 +404,10 @@ public final class ExecutorBench {
         .append("` run by `sh -c` (each supervisor writes its own file); each start appends `date +%s%N`."
         + " Interval = start-to-start, so it includes the bot's own run time. Intervals in ms.\n\n");
     md.append("| supervisor | restarts (intervals) | p50 | p90 | p99 | min | max | mean | setting |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-    md.append(intervalRow("Codex-32 executor (gateway)", Path.of(require("ts-gateway")),
+    md.append(intervalRow("Codex-32 executor (gateway)", Path.of(require(args, "ts-gateway")),
         "policy always, backoff_initial_ms=10 (schema minimum) ±20 % jitter, multiplier 1"));
-    md.append(intervalRow("bare `ProcessBuilder.start().waitFor()` loop", Path.of(require("ts-pbloop")), "no delay"));
-    md.append(intervalRow("supervisord " + args.getOrDefault("supervisord-version", "?"), Path.of(require("ts-supervisord")),
+    md.append(intervalRow("bare `ProcessBuilder.start().waitFor()` loop", Path.of(require(args, "ts-pbloop")), "no delay"));
+    md.append(intervalRow("supervisord " + args.getOrDefault("supervisord-version", "?"), Path.of(require(args, "ts-supervisord")),
         "autorestart=true, startsecs=0"));
     md.append(String.format(Locale.ROOT, "%nThe bot's own lifetime, as the bare loop sees it (`start()` returned → `waitFor()` returned):"
             + " p50 %.2f ms, p90 %.2f ms; `start()` itself p50 %.2f ms.%n", pb.getDouble("start_to_exit_p50_ms"),
@@ -424,7 +419,7 @@ public final class ExecutorBench {
         crashCpu.getDouble("percent"), crashCpu.getDouble("wall_s"), starts,
         crashCpu.getLong("ticks") * 1000.0 / Long.parseLong(args.getOrDefault("clk-tck", "100")) / Math.max(1, starts),
         crashCpu.getDouble("other_cores"), busiest(crashCpu.getJsonObject("threads"), 4)));
-    long[] sup = intervals(Path.of(require("ts-supervisord")));
+    long[] sup = intervals(Path.of(require(args, "ts-supervisord")));
     long slow = Arrays.stream(sup).filter(v -> v >= 1_500_000_000L).count();
     md.append(String.format(Locale.ROOT, "supervisord intervals of 1.5 s or more: %d of %d.%n", slow, sup.length));
     JsonObject after = gw.getJsonObject("crasher_after_stop");

@@ -1,5 +1,8 @@
 package io.codex32.bench;
 
+import static io.codex32.bench.BenchSupport.intArg;
+import static io.codex32.bench.BenchSupport.require;
+
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -81,14 +84,6 @@ public final class WsBench {
       default -> throw new IllegalArgumentException("unknown subcommand " + argv[0]);
     }
     System.exit(0);
-  }
-
-  private String require(String name) {
-    return BenchSupport.require(args, name);
-  }
-
-  private int intArg(String name, int def) {
-    return BenchSupport.intArg(args, name, def);
   }
 
   private static void log(String format, Object... values) {
@@ -239,8 +234,8 @@ public final class WsBench {
 
   /** Warm-up, then the measured window (by event time), then a grace period for in-flight frames. */
   private JsonObject measure(Vertx vertx, Run run, List<Client> clients, String target) throws Exception {
-    int warmupS = intArg("warmup-s", 5);
-    int durationS = intArg("duration-s", 20);
+    int warmupS = intArg(args, "warmup-s", 5);
+    int durationS = intArg(args, "duration-s", 20);
     log("%s: warm-up %d s", target, warmupS);
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupS));
     long start = micros(Instant.now());
@@ -318,10 +313,10 @@ public final class WsBench {
   // ---- gateway --------------------------------------------------------------------------------
 
   private void gateway() throws Exception {
-    int port = Integer.parseInt(require("port"));
-    int subscribers = intArg("subscribers", 100);
+    int port = Integer.parseInt(require(args, "port"));
+    int subscribers = intArg(args, "subscribers", 100);
     rest = new GatewayRest(port);
-    String token = rest.login(require("password"));
+    String token = rest.login(require(args, "password"));
     JsonObject restart = new JsonObject().put("policy", "always").put("max_restarts", 1000).put("window_s", 1)
         .put("backoff_initial_ms", 10).put("backoff_max_ms", 10).put("backoff_multiplier", 1);
     JsonArray command = new JsonArray().add("sh").add("-c").add("exit 1");
@@ -363,15 +358,15 @@ public final class WsBench {
     run.statuses.forEach((k, v) -> statuses.put(k, v.get()));
     out.put("statuses_seen_by_client_0", statuses).put("bot_after", new JsonObject().put("status", bot.getValue("status"))
         .put("restarts", bot.getValue("restarts"))).put("bot_restart", restart).put("bot_command", command);
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   // ---- reference client -----------------------------------------------------------------------
 
   private void ref() throws Exception {
-    int port = Integer.parseInt(require("port"));
-    int subscribers = intArg("subscribers", 100);
+    int port = Integer.parseInt(require(args, "port"));
+    int subscribers = intArg(args, "subscribers", 100);
     Vertx vertx = Vertx.vertx();
     Run run = new Run();
     Frame parser = (client, frame) -> {
@@ -385,7 +380,7 @@ public final class WsBench {
     JsonObject out = measure(vertx, run, clients, "reference");
     out.put("rate_set", Double.parseDouble(args.getOrDefault("rate", "0")));
     closeAll(clients);
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
@@ -443,10 +438,10 @@ public final class WsBench {
   }
 
   private void refServer() throws Exception {
-    Path dir = Path.of(require("dir"));
+    Path dir = Path.of(require(args, "dir"));
     Files.createDirectories(dir);
-    int instances = intArg("instances", Runtime.getRuntime().availableProcessors());
-    double rate = Double.parseDouble(require("rate"));
+    int instances = intArg(args, "instances", Runtime.getRuntime().availableProcessors());
+    double rate = Double.parseDouble(require(args, "rate"));
     Vertx vertx = Vertx.vertx();
     // the first instance binds port 0; the others share the port it got
     io.vertx.core.http.HttpServer probe = vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
@@ -470,12 +465,12 @@ public final class WsBench {
   // ---- report ---------------------------------------------------------------------------------
 
   private void report() throws IOException {
-    JsonObject gw = new JsonObject(Files.readString(Path.of(require("gateway-json"))));
-    JsonObject ref = new JsonObject(Files.readString(Path.of(require("ref-json"))));
+    JsonObject gw = new JsonObject(Files.readString(Path.of(require(args, "gateway-json"))));
+    JsonObject ref = new JsonObject(Files.readString(Path.of(require(args, "ref-json"))));
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT, "%d subscribers per target, one load-generator JVM; %d s warm-up, then events published during %d s measured. "
         + "Latency = client receive − event publish time, in ms; one sample per message per client.%n%n",
-        gw.getInteger("subscribers"), intArg("warmup-s", 5), gw.getInteger("duration_s")));
+        gw.getInteger("subscribers"), intArg(args, "warmup-s", 5), gw.getInteger("duration_s")));
     md.append("| target | subscribers | events/s | msgs/s per client | messages | p50 | p90 | p99 | max | all 100 received p50 / p99 | seq gaps | dropped notices | closed |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     md.append(row("Codex-32 gateway `/ws/events`, topic `bots`", gw));

@@ -3,23 +3,29 @@ package io.codex32.gateway.dashboard;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.gateway.GatewayProcess;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
- * The gateway process and the browser of a dashboard IT, registered as a static
- * {@code @RegisterExtension} field: a failed test leaves a screenshot, and after all tests (after
- * the class's own {@code @AfterAll} methods, so a failure's screenshot comes first) the browser and
- * the gateway are closed. With {@link #checkingConsole()} every test also fails on unexpected
- * errors in the browser console.
+ * The gateway process, the browser and a temporary directory of a dashboard IT, registered as a
+ * static {@code @RegisterExtension} field: a failed test leaves a screenshot, and after all tests
+ * (after the class's own {@code @AfterAll} methods, so a failure's screenshot comes first) the
+ * browser and the gateway are closed and the directory is deleted. With {@link #checkingConsole()}
+ * every test also fails on unexpected errors in the browser console.
  */
 final class DashboardFixture implements TestWatcher, AfterEachCallback, AfterAllCallback {
 
   private final boolean checkConsole;
+  private Path dir;
   private GatewayProcess gateway;
   private Browser browser;
 
@@ -34,6 +40,18 @@ final class DashboardFixture implements TestWatcher, AfterEachCallback, AfterAll
 
   static DashboardFixture checkingConsole() {
     return new DashboardFixture(true);
+  }
+
+  /** A directory for the class's files (the gateway's data directory, say), created on first use. */
+  Path dir() {
+    if (dir == null) {
+      try {
+        dir = Files.createTempDirectory("codex32-dashboard-");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return dir;
   }
 
   /** Starts the gateway jar; a later call replaces the gateway the fixture closes (the earlier one must be stopped). */
@@ -74,7 +92,21 @@ final class DashboardFixture implements TestWatcher, AfterEachCallback, AfterAll
   }
 
   @Override
-  public void afterAll(ExtensionContext context) {
-    Browser.closeAll(browser, gateway);
+  public void afterAll(ExtensionContext context) throws IOException {
+    try {
+      Browser.closeAll(browser, gateway);
+    } finally {
+      if (dir != null) {
+        delete(dir);
+      }
+    }
+  }
+
+  private static void delete(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
+      }
+    }
   }
 }

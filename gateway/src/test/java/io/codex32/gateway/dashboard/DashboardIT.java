@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -46,8 +45,6 @@ class DashboardIT {
           time.sleep(1)
       """;
 
-  @TempDir
-  static Path tmp;
   @RegisterExtension
   static final DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
@@ -56,8 +53,8 @@ class DashboardIT {
 
   @BeforeAll
   static void start() throws IOException {
-    script = Files.writeString(tmp.resolve("ticker.py"), BOT_SCRIPT);
-    Path dataDir = tmp.resolve("data");
+    script = Files.writeString(dashboard.dir().resolve("ticker.py"), BOT_SCRIPT);
+    Path dataDir = dashboard.dir().resolve("data");
     Map<String, String> env = GatewayProcess.env(dataDir);
     env.put("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3");
     env.put("CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "500");
@@ -210,7 +207,7 @@ class DashboardIT {
 
     browser.click("#devices-table tr[data-device=greenhouse-1] a");
     browser.showing("#latest-telemetry", "21.5");
-    Path received = tmp.resolve("commands.txt");
+    Path received = dashboard.dir().resolve("commands.txt");
     Process subscriber = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(mqtt), "-i", "greenhouse-1",
         "-u", "greenhouse-1", "-P", secret, "-c", "-q", "1", "-t", "devices/greenhouse-1/commands/#", "-v")
         .redirectErrorStream(true).redirectOutput(received.toFile()).start();

@@ -8,20 +8,17 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** When the gateway goes away the dashboard says so in words, and when it is back the page reconnects by itself. */
 @Timeout(300)
 class DashboardReconnectIT {
 
-  @TempDir
-  static Path tmp;
   @RegisterExtension
   static final DashboardFixture dashboard = DashboardFixture.create();
 
   @Test
   void theConnectionIndicatorReconnectsAfterTheGatewayRestarts() {
-    Path dataDir = tmp.resolve("data");
+    Path dataDir = dashboard.dir().resolve("data");
     GatewayProcess gateway = dashboard.start("reconnect-1", dataDir, GatewayProcess.env(dataDir));
     int port = gateway.port();
     Browser browser = dashboard.openSignedIn();

@@ -8,7 +8,6 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An open dashboard outlives its access token: it refreshes the token and keeps its live connection. */
 @Timeout(300)
@@ -17,14 +16,12 @@ class DashboardSessionIT {
   /** The shortest lifetime the gateway accepts. */
   private static final int TOKEN_SECONDS = 30;
 
-  @TempDir
-  static Path tmp;
   @RegisterExtension
   static final DashboardFixture dashboard = DashboardFixture.create();
 
   @Test
   void theDashboardKeepsWorkingPastTheFirstAccessTokensExpiry() {
-    Path dataDir = tmp.resolve("data");
+    Path dataDir = dashboard.dir().resolve("data");
     Map<String, String> env = GatewayProcess.env(dataDir);
     env.put("CODEX32_AUTH_ACCESS_TOKEN_TTL_S", String.valueOf(TOKEN_SECONDS));
     dashboard.start("session", dataDir, env);

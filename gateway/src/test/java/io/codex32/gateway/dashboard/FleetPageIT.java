@@ -16,7 +16,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -34,8 +33,6 @@ class FleetPageIT {
   private static final int RENDERS = 5;
   private static final Path BENCH = Path.of("target", "dashboard-bench");
 
-  @TempDir
-  static Path tmp;
   @RegisterExtension
   static final DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
@@ -43,7 +40,7 @@ class FleetPageIT {
 
   @BeforeAll
   static void start() {
-    gateway = dashboard.start("fleet-page", tmp.resolve("data"), GatewayProcess.env(tmp.resolve("data")));
+    gateway = dashboard.start("fleet-page", dashboard.dir().resolve("data"), GatewayProcess.env(dashboard.dir().resolve("data")));
     ApiClient admin = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
     for (int i = 0; i < BOTS; i++) {
       String id = String.format("bot-%03d", i);
