@@ -1,7 +1,6 @@
 package io.codex32.executor;
 
 import static io.codex32.executor.ProcFixture.read;
-import static io.codex32.executor.ProcFixture.running;
 import static io.codex32.executor.ProcFixture.script;
 import static io.codex32.executor.ProcFixture.settings;
 import static io.codex32.executor.ProcFixture.spec;
