@@ -46,7 +46,7 @@ class DashboardIT {
       """;
 
   @RegisterExtension
-  static final DashboardFixture dashboard = DashboardFixture.checkingConsole();
+  static DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
   private static Browser browser;
   private static Path script;

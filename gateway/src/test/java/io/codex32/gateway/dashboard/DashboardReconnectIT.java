@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class DashboardReconnectIT {
 
   @RegisterExtension
-  static final DashboardFixture dashboard = DashboardFixture.create();
+  static DashboardFixture dashboard = DashboardFixture.create();
 
   @Test
   void theConnectionIndicatorReconnectsAfterTheGatewayRestarts() {

@@ -17,7 +17,7 @@ class DashboardSessionIT {
   private static final int TOKEN_SECONDS = 30;
 
   @RegisterExtension
-  static final DashboardFixture dashboard = DashboardFixture.create();
+  static DashboardFixture dashboard = DashboardFixture.create();
 
   @Test
   void theDashboardKeepsWorkingPastTheFirstAccessTokensExpiry() {

@@ -34,7 +34,7 @@ class FleetPageIT {
   private static final Path BENCH = Path.of("target", "dashboard-bench");
 
   @RegisterExtension
-  static final DashboardFixture dashboard = DashboardFixture.checkingConsole();
+  static DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
   private static Browser browser;
 
