@@ -31,8 +31,6 @@ import java.util.function.Predicate;
 public final class TestGateway implements AutoCloseable {
 
   public static final String ADMIN_PASSWORD = "admin-secret-pass";
-  /** How long helpers wait for a condition. */
-  public static final Duration WAIT = Duration.ofSeconds(30);
   private static final AtomicBoolean COLD_JVM = new AtomicBoolean(true);
 
   private final Vertx vertx;
