@@ -39,8 +39,6 @@ set -euo pipefail
 BENCH_NAME=cluster-bench
 BENCH_PIDS=(TOOL_PID:bench-member GW_PID:gateway)
 SWEEP_WORK=1
-GW_PID=
-TOOL_PID=
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -124,8 +122,7 @@ set -e
 
 GW_RSS=$(vm_status "$GW_PID" VmRSS)
 GW_HWM=$(vm_status "$GW_PID" VmHWM)
-stop "$GW_PID" gateway
-GW_PID=
+stop_var GW_PID gateway
 kill_leftovers "after the run" # the tool stops what it started: expect none
 
 # ---- report -----------------------------------------------------------------------------------

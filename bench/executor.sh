@@ -27,8 +27,6 @@ set -euo pipefail
 BENCH_NAME=executor-bench
 BENCH_PIDS=(GW_PID:gateway SUP_PID:supervisord)
 SWEEP_WORK=1
-GW_PID=
-SUP_PID=
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -44,19 +42,7 @@ LAST_RUN=bench/target/last-executor-run
 
 build_jars
 
-if ! command -v supervisord >/dev/null; then
-  if [[ $(id -u) -ne 0 ]]; then
-    log "supervisord is missing; install Debian's package first: sudo apt-get install -y supervisor"
-    exit 2
-  fi
-  log "supervisord is missing: installing Debian's 'supervisor' package with apt-get (its service is not started)"
-  rc=0
-  apt_install_quietly supervisor || rc=$?
-  if [[ $rc -ne 0 ]] || ! command -v supervisord >/dev/null; then
-    log "installing supervisor failed (apt-get exit $rc); try apt-get update first"
-    exit 2
-  fi
-fi
+ensure_package supervisor supervisord command -v supervisord >/dev/null
 SUPERVISORD_VERSION=$(supervisord --version 2>&1 | head -n 1)
 
 # The executor resolves `sh` through /usr/local/bin, /usr/bin, /bin; the references use the same file.
@@ -90,8 +76,7 @@ java "${JVM[@]}" -cp "$BENCH_JAR" io.codex32.bench.ExecutorBench gateway \
   --ts="$WORK/ts/gateway.ts" --bot-script="$(bot_script gateway)" --out="$WORK/gateway.json"
 
 GW_RSS=$(vm_status "$GW_PID" VmRSS)
-stop "$GW_PID" gateway
-GW_PID=
+stop_var GW_PID gateway
 kill_leftovers "after the gateway stopped" # the tool stopped every bot through the API: expect none
 
 # ---- 2. bare ProcessBuilder loop --------------------------------------------------------------
@@ -132,8 +117,7 @@ while (( $(lines "$WORK/ts/supervisord.ts") <= RESTARTS && SECONDS < deadline ))
   sleep 0.05
 done
 log "supervisord: $(lines "$WORK/ts/supervisord.ts") starts recorded"
-stop "$SUP_PID" supervisord
-SUP_PID=
+stop_var SUP_PID supervisord
 kill_leftovers "after supervisord stopped"
 
 # ---- report -----------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
-# Shell functions shared by bench/run.sh, bench/executor.sh, bench/ws.sh and bench/mqtt.sh.
+# Shell functions shared by the bench/*.sh scripts.
 # Sourced, not run: the script sets BENCH_NAME (the prefix of its progress lines) first, and
-# BENCH_PIDS, the "VARIABLE:name" pairs of the processes its clean-up stops, in that order.
-# Sourcing it changes to the repository's root and reads BENCH_JVM_FLAGS and BENCH_QUIET_WAIT_S.
+# BENCH_PIDS, the "VARIABLE:name" pairs of the processes its clean-up stops, in that order; those
+# variables start empty here. Sourcing it changes to the repository's root and reads
+# BENCH_JVM_FLAGS and BENCH_QUIET_WAIT_S.
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
@@ -15,6 +16,10 @@ BENCH_JAR=bench/target/codex32-bench-all.jar
 CLK_TCK=$(getconf CLK_TCK)
 
 log() { echo "$BENCH_NAME: $*" >&2; }
+
+for entry in "${BENCH_PIDS[@]}"; do
+  printf -v "${entry%%:*}" '%s' ''
+done
 
 build_jars() { # the gateway jar when it is missing, the bench tool always
   if [[ ! -f $GATEWAY_JAR ]]; then
@@ -52,6 +57,33 @@ stop() { # pid name: SIGTERM, then wait up to 20 s, then SIGKILL
   log "$name (pid $pid) did not stop within 20 s after SIGTERM; killing it"
   kill -KILL "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+stop_var() { # VARIABLE name: stops the process whose pid the variable holds, then empties it
+  stop "${!1}" "$2"
+  printf -v "$1" '%s' ''
+}
+
+# Prints what `probe...` prints (a path, say); when it prints nothing, installs the Debian package
+# (as root, without starting its service; otherwise says what to run and exits 2) and probes again.
+ensure_package() { # package what probe...
+  local package=$1 what=$2 found rc=0
+  shift 2
+  found=$("$@" || true)
+  if [[ -z $found ]]; then
+    if [[ $(id -u) -ne 0 ]]; then
+      log "$what is missing; install Debian's package first: sudo apt-get install -y $package"
+      exit 2
+    fi
+    log "$what is missing: installing Debian's '$package' package with apt-get (its service is not started)"
+    apt_install_quietly "$package" || rc=$?
+    found=$("$@" || true)
+    if [[ $rc -ne 0 || -z $found ]]; then
+      log "installing $package failed (apt-get exit $rc); try apt-get update first"
+      exit 2
+    fi
+  fi
+  echo "$found"
 }
 
 # Bots and the references' commands run with their working directory under $WORK and may lead
@@ -145,12 +177,19 @@ start_gateway() {
   GW_PID=$!
 }
 
+keep_logs() { # name...: empties $LAST_RUN and keeps $WORK/<name>.log there without access lines
+  local name
+  rm -rf "$LAST_RUN"
+  mkdir -p "$LAST_RUN"
+  for name in "$@"; do
+    grep -v '"logger_name":"codex32.access"' "$WORK/$name.log" >"$LAST_RUN/$name.log" || true
+  done
+}
+
 # Empties $LAST_RUN and keeps the gateway's log there without its access lines; sets WARNS,
 # ERRORS and BLOCKED (blocked-thread warnings) from it.
 keep_gateway_log() {
-  rm -rf "$LAST_RUN"
-  mkdir -p "$LAST_RUN"
-  grep -v '"logger_name":"codex32.access"' "$WORK/gateway.log" >"$LAST_RUN/gateway.log" || true
+  keep_logs gateway
   BLOCKED=$(grep -c 'has been blocked for' "$LAST_RUN/gateway.log" || true)
   WARNS=$(grep -c '"level":"WARN"' "$LAST_RUN/gateway.log" || true)
   ERRORS=$(grep -c '"level":"ERROR"' "$LAST_RUN/gateway.log" || true)

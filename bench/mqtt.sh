@@ -25,8 +25,6 @@ set -euo pipefail
 
 BENCH_NAME=mqtt-bench
 BENCH_PIDS=(GW_PID:gateway MOSQ_PID:mosquitto)
-GW_PID=
-MOSQ_PID=
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -43,23 +41,10 @@ LAST_RUN=bench/target/last-mqtt-run
 
 build_jars
 
-MOSQUITTO=$(command -v mosquitto || true)
-[[ -z $MOSQUITTO && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
-if [[ -z $MOSQUITTO ]]; then
-  if [[ $(id -u) -ne 0 ]]; then
-    log "mosquitto is missing; install Debian's package first: sudo apt-get install -y mosquitto"
-    exit 2
-  fi
-  log "mosquitto is missing: installing Debian's 'mosquitto' package with apt-get (its service is not started)"
-  rc=0
-  apt_install_quietly mosquitto || rc=$?
-  MOSQUITTO=$(command -v mosquitto || true)
-  [[ -z $MOSQUITTO && -x /usr/sbin/mosquitto ]] && MOSQUITTO=/usr/sbin/mosquitto
-  if [[ $rc -ne 0 || -z $MOSQUITTO ]]; then
-    log "installing mosquitto failed (apt-get exit $rc); try apt-get update first"
-    exit 2
-  fi
-fi
+mosquitto_path() { # the broker's path: not on a non-root PATH in Debian (/usr/sbin)
+  command -v mosquitto || { [[ -x /usr/sbin/mosquitto ]] && echo /usr/sbin/mosquitto; } || true
+}
+MOSQUITTO=$(ensure_package mosquitto mosquitto mosquitto_path)
 MOSQUITTO_VERSION=$(dpkg-query -W -f='${Version}' mosquitto 2>/dev/null || "$MOSQUITTO" -h 2>&1 | head -n 1)
 
 # Every server and the load generator hold one descriptor per connection: raise the soft limit
@@ -136,10 +121,8 @@ GW_RSS=$(vm_status "$GW_PID" VmRSS)
 GW_HWM=$(vm_status "$GW_PID" VmHWM)
 MOSQ_RSS=$(vm_status "$MOSQ_PID" VmRSS %.1f)
 MOSQ_HWM=$(vm_status "$MOSQ_PID" VmHWM %.1f)
-stop "$GW_PID" gateway
-GW_PID=
-stop "$MOSQ_PID" mosquitto
-MOSQ_PID=
+stop_var GW_PID gateway
+stop_var MOSQ_PID mosquitto
 
 keep_gateway_log
 cp "$WORK/mosquitto/mosquitto.conf" "$WORK/mosquitto/mosquitto.log" "$LAST_RUN/" 2>/dev/null || true

@@ -21,9 +21,6 @@ set -euo pipefail
 BENCH_NAME=live-bench
 BENCH_PIDS=(MEM_PID:memory-gateway REDIS_GW_PID:redis-gateway REDIS_PID:redis-server)
 SWEEP_WORK=1
-MEM_PID=
-REDIS_GW_PID=
-REDIS_PID=
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -95,20 +92,13 @@ set -e
 MEM_RSS=$(vm_status "$MEM_PID" VmRSS)
 REDIS_GW_RSS=$(vm_status "$REDIS_GW_PID" VmRSS)
 REDIS_RSS=$(vm_status "$REDIS_PID" VmRSS 2>/dev/null || echo "?")
-stop "$MEM_PID" memory-gateway
-MEM_PID=
-stop "$REDIS_GW_PID" redis-gateway
-REDIS_GW_PID=
-stop "$REDIS_PID" redis-server
-REDIS_PID=
+stop_var MEM_PID memory-gateway
+stop_var REDIS_GW_PID redis-gateway
+stop_var REDIS_PID redis-server
 
 # ---- report -----------------------------------------------------------------------------------
 
-rm -rf "$LAST_RUN"
-mkdir -p "$LAST_RUN"
-for name in memory redis-gw; do
-  grep -v '"logger_name":"codex32.access"' "$WORK/$name.log" >"$LAST_RUN/$name.log" || true
-done
+keep_logs memory redis-gw
 cp "$WORK/redis.log" "$LAST_RUN/" 2>/dev/null || true
 count() { cat "$LAST_RUN"/memory.log "$LAST_RUN"/redis-gw.log | grep -c "$1" || true; }
 

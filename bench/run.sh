@@ -18,8 +18,6 @@ set -euo pipefail
 
 BENCH_NAME=bench
 BENCH_PIDS=(GW_PID:gateway REF_PID:reference)
-GW_PID=
-REF_PID=
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -58,10 +56,8 @@ GW_HWM=$(vm_status "$GW_PID" VmHWM)
 REF_RSS=$(vm_status "$REF_PID" VmRSS)
 REF_HWM=$(vm_status "$REF_PID" VmHWM)
 GW_JOURNAL=$(du -sh "$WORK/gateway/store" 2>/dev/null | cut -f1)
-stop "$GW_PID" gateway
-GW_PID=
-stop "$REF_PID" reference
-REF_PID=
+stop_var GW_PID gateway
+stop_var REF_PID reference
 
 # The gateway logs one access line per request: keep the other lines, count those.
 ACCESS_LINES=$(grep -c '"logger_name":"codex32.access"' "$WORK/gateway.log" || true)

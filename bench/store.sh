@@ -18,9 +18,6 @@ set -euo pipefail
 
 BENCH_NAME=store-bench
 BENCH_PIDS=(GW_PID:file-gateway PG_GW_PID:postgres-gateway PG_PID:postgres)
-GW_PID=
-PG_GW_PID=
-PG_PID=
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -45,16 +42,7 @@ free_port() { # a loopback port nothing listens on
 }
 
 build_jars
-PG_BIN=$(pg_bin)
-if [[ -z $PG_BIN ]]; then
-  if [[ $(id -u) -ne 0 ]]; then
-    log "PostgreSQL is missing; install Debian's package first: sudo apt-get install -y postgresql"
-    exit 2
-  fi
-  log "PostgreSQL is missing: installing Debian's 'postgresql' package with apt-get (its service is not started)"
-  apt_install_quietly postgresql || { log "installing postgresql failed; try apt-get update first"; exit 2; }
-  PG_BIN=$(pg_bin)
-fi
+PG_BIN=$(ensure_package postgresql PostgreSQL pg_bin)
 PG_VERSION=$("$PG_BIN/postgres" --version)
 
 init_work codex32-store-bench
@@ -111,18 +99,11 @@ PG_GW_RSS=$(vm_status "$PG_GW_PID" VmRSS)
 PG_ROWS=$("${AS_PG[@]}" "$PG_BIN/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -d codex32 -qAt \
   -c "SELECT count(*) || ' rows, ' || pg_size_pretty(pg_total_relation_size('documents')) FROM documents")
 FILE_JOURNAL=$(du -sh "$WORK/gateway/store" 2>/dev/null | cut -f1)
-stop "$GW_PID" file-gateway
-GW_PID=
-stop "$PG_GW_PID" postgres-gateway
-PG_GW_PID=
-stop "$PG_PID" postgres
-PG_PID=
+stop_var GW_PID file-gateway
+stop_var PG_GW_PID postgres-gateway
+stop_var PG_PID postgres
 
-rm -rf "$LAST_RUN"
-mkdir -p "$LAST_RUN"
-for name in gateway pg-gateway; do
-  grep -v '"logger_name":"codex32.access"' "$WORK/$name.log" >"$LAST_RUN/$name.log" || true
-done
+keep_logs gateway pg-gateway
 cp "$WORK/postgres.log" "$LAST_RUN/postgres.log"
 BLOCKED=$(cat "$LAST_RUN"/*gateway.log | grep -c 'has been blocked for' || true)
 ERRORS=$(cat "$LAST_RUN"/*gateway.log | grep -c '"level":"ERROR"' || true)

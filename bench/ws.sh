@@ -27,9 +27,6 @@ set -euo pipefail
 BENCH_NAME=ws-bench
 BENCH_PIDS=(LOAD_PID:load-generator GW_PID:gateway REF_PID:reference)
 SWEEP_WORK=1
-GW_PID=
-REF_PID=
-LOAD_PID=
 # shellcheck source=bench/lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -72,8 +69,7 @@ load gateway --port="$GW_PORT" --password="$PASSWORD" --subscribers="$SUBSCRIBER
 GW_CPU=$(awk -v a="$GW_CPU0" -v b="$(cpu_ticks "$GW_PID")" -v s=$((SECONDS - GW_T0)) -v t="$CLK_TCK" \
   'BEGIN { printf "%.2f", (b - a) / t / (s > 0 ? s : 1) }')
 GW_RSS=$(vm_status "$GW_PID" VmRSS)
-stop "$GW_PID" gateway
-GW_PID=
+stop_var GW_PID gateway
 kill_leftovers "after the gateway stopped" # the tool stopped the bot through the API: expect none
 
 # ---- 2. reference -----------------------------------------------------------------------------
@@ -92,8 +88,7 @@ load ref --port="$REF_PORT" --subscribers="$SUBSCRIBERS" --rate="$REF_RATE" \
   --warmup-s="$WARMUP_S" --duration-s="$DURATION_S" --out="$WORK/ref.json"
 REF_CPU=$(awk -v a="$REF_CPU0" -v b="$(cpu_ticks "$REF_PID")" -v s=$((SECONDS - REF_T0)) -v t="$CLK_TCK" \
   'BEGIN { printf "%.2f", (b - a) / t / (s > 0 ? s : 1) }')
-stop "$REF_PID" reference
-REF_PID=
+stop_var REF_PID reference
 
 # ---- report -----------------------------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 package io.codex32.bench;
 
+import static io.codex32.bench.BenchSupport.intArg;
+import static io.codex32.bench.BenchSupport.require;
+
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -72,7 +75,7 @@ public final class ClusterBench {
         netServer();
         return;
       }
-      case "report" -> System.out.print(ClusterReport.markdown(new JsonObject(Files.readString(Path.of(bench.require("json"))))));
+      case "report" -> System.out.print(ClusterReport.markdown(new JsonObject(Files.readString(Path.of(require(bench.args, "json"))))));
       default -> throw new IllegalArgumentException("unknown subcommand " + argv[0]);
     }
     System.exit(0);
@@ -80,14 +83,6 @@ public final class ClusterBench {
 
   static void log(String format, Object... values) {
     System.err.println("cluster-bench: " + String.format(Locale.ROOT, format, values));
-  }
-
-  private String require(String name) {
-    return BenchSupport.require(args, name);
-  }
-
-  private int intArg(String name, int def) {
-    return BenchSupport.intArg(args, name, def);
   }
 
   private static List<String> flags(String text) {
@@ -143,16 +138,16 @@ public final class ClusterBench {
     env.put("CODEX32_CLUSTER_MEMBERS", settings.seed());
     env.put("CODEX32_CLUSTER_HEARTBEAT_INTERVAL_MS", Long.toString(settings.heartbeatIntervalMs()));
     env.put("CODEX32_CLUSTER_FAILURE_TIMEOUT_MS", Long.toString(settings.failureTimeoutMs()));
-    env.put("CODEX32_NODE_HEARTBEAT_INTERVAL_MS", require("node-heartbeat-ms"));
+    env.put("CODEX32_NODE_HEARTBEAT_INTERVAL_MS", require(args, "node-heartbeat-ms"));
     return env;
   }
 
   private ChildJvm startEdge(String id, List<String> jvmFlags) throws IOException {
-    return ChildJvm.start(id, ChildJvm.java(jvmFlags, "-jar", require("edge-jar")), edgeEnv(id), work.resolve(id));
+    return ChildJvm.start(id, ChildJvm.java(jvmFlags, "-jar", require(args, "edge-jar")), edgeEnv(id), work.resolve(id));
   }
 
   private ChildJvm startBare(String name, List<String> jvmFlags) throws IOException {
-    List<String> command = new ArrayList<>(ChildJvm.java(jvmFlags, "-cp", require("bench-jar"), ClusterBench.class.getName(),
+    List<String> command = new ArrayList<>(ChildJvm.java(jvmFlags, "-cp", require(args, "bench-jar"), ClusterBench.class.getName(),
         "bare-member"));
     command.addAll(List.of("--seed=" + settings.seed(), "--cluster-name=" + settings.clusterName(),
         "--cluster-heartbeat-ms=" + settings.heartbeatIntervalMs(), "--failure-timeout-ms=" + settings.failureTimeoutMs()));
@@ -167,18 +162,18 @@ public final class ClusterBench {
 
   private void run() throws Exception {
     settings = BenchMember.Settings.from(args);
-    work = Path.of(require("work"));
-    childFlags = flags(require("jvm-flags"));
+    work = Path.of(require(args, "work"));
+    childFlags = flags(require(args, "jvm-flags"));
     List<String> hzFlags = flags(args.get("hz-flags"));
     List<String> all = new ArrayList<>(childFlags);
     all.addAll(hzFlags);
     childFlags = all;
     out.put("settings", new JsonObject().put("seed", settings.seed()).put("cluster_heartbeat_ms", settings.heartbeatIntervalMs())
-        .put("failure_timeout_ms", settings.failureTimeoutMs()).put("node_heartbeat_ms", Long.parseLong(require("node-heartbeat-ms")))
-        .put("offline_after_ms", Long.parseLong(require("offline-after-ms"))).put("jvm_flags", require("jvm-flags")));
+        .put("failure_timeout_ms", settings.failureTimeoutMs()).put("node_heartbeat_ms", Long.parseLong(require(args, "node-heartbeat-ms")))
+        .put("offline_after_ms", Long.parseLong(require(args, "offline-after-ms"))).put("jvm_flags", require(args, "jvm-flags")));
 
     joinBenchMember();
-    gateway = new GatewayNodes(Integer.parseInt(require("gateway-port")), require("password"));
+    gateway = new GatewayNodes(Integer.parseInt(require(args, "gateway-port")), require(args, "password"));
     gateway.login();
     ChildJvm primary = null;
     try {
@@ -191,14 +186,14 @@ public final class ClusterBench {
         primary.stop();
       }
     }
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
-    Files.writeString(Path.of(require("md")), ClusterReport.markdown(out));
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "md")), ClusterReport.markdown(out));
     vertx.close().await(20, TimeUnit.SECONDS);
   }
 
   /** (0) this JVM joins: from the script's launch (wall clock) and from JVM start to the clustered Vert.x being up. */
   private void joinBenchMember() throws Exception {
-    long launchedMs = Long.parseLong(require("launched-ms"));
+    long launchedMs = Long.parseLong(require(args, "launched-ms"));
     long jvmStartMs = ManagementFactory.getRuntimeMXBean().getStartTime();
     long t0 = System.currentTimeMillis();
     BenchMember.logHazelcastTo(work.resolve("bench-member-hazelcast.log"));
@@ -216,13 +211,13 @@ public final class ClusterBench {
   // ---- (1) request/reply ------------------------------------------------------------------------
 
   private ChildJvm requestReply() throws Exception {
-    int warmupS = intArg("warmup-s", 5);
-    int durationS = intArg("duration-s", 15);
-    int rounds = Math.max(1, intArg("rounds", 3));
+    int warmupS = intArg(args, "warmup-s", 5);
+    int durationS = intArg(args, "duration-s", 15);
+    int rounds = Math.max(1, intArg(args, "rounds", 3));
     long maxRequests = Long.parseLong(args.getOrDefault("max-requests", "1000000"));
     log("starting the edge node %s and the reference server", PRIMARY_EDGE);
     ChildJvm primary = startEdge(PRIMARY_EDGE, childFlags);
-    ChildJvm ref = ChildJvm.start("net-server", ChildJvm.java(childFlags, "-cp", require("bench-jar"), ClusterBench.class.getName(),
+    ChildJvm ref = ChildJvm.start("net-server", ChildJvm.java(childFlags, "-cp", require(args, "bench-jar"), ClusterBench.class.getName(),
         "net-server"), Map.of(), work.resolve("net-server"));
     try {
       primary.awaitLine(EDGE_UP, START_TIMEOUT);
@@ -300,7 +295,7 @@ public final class ClusterBench {
   // ---- (2) join times ---------------------------------------------------------------------------
 
   private void joins() throws Exception {
-    int runs = intArg("join-runs", 5);
+    int runs = intArg(args, "join-runs", 5);
     JsonArray edges = new JsonArray();
     JsonArray bares = new JsonArray();
     long[] ticks0 = BenchSupport.machineTicks();
@@ -363,8 +358,8 @@ public final class ClusterBench {
   private void losses() throws Exception {
     JsonArray samples = new JsonArray();
     long[] ticks0 = BenchSupport.machineTicks();
-    int killRuns = intArg("loss-runs", 3);
-    int freezeRuns = intArg("freeze-runs", 3);
+    int killRuns = intArg(args, "loss-runs", 3);
+    int freezeRuns = intArg(args, "freeze-runs", 3);
     for (int i = 1; i <= killRuns + freezeRuns; i++) {
       boolean freeze = i > killRuns;
       String id = (freeze ? "bench-freeze-" + (i - killRuns) : "bench-loss-" + i);
@@ -382,7 +377,7 @@ public final class ClusterBench {
       long first = watch.awaitHeartbeat(id, edge.launchedNs, START_TIMEOUT);
       gateway.await(id, true, START_TIMEOUT);
       // settled, and hit at a random point of its heartbeat period
-      Thread.sleep(2000 + ThreadLocalRandom.current().nextLong(Long.parseLong(require("node-heartbeat-ms"))));
+      Thread.sleep(2000 + ThreadLocalRandom.current().nextLong(Long.parseLong(require(args, "node-heartbeat-ms"))));
       long hit = System.nanoTime();
       if (freeze) {
         signal(edge.pid(), "STOP");
@@ -413,8 +408,8 @@ public final class ClusterBench {
   // ---- (4) memory -------------------------------------------------------------------------------
 
   private void memory(ChildJvm primary) throws Exception {
-    int settleS = intArg("settle-s", 30);
-    int samples = intArg("samples", 10);
+    int settleS = intArg(args, "settle-s", 30);
+    int samples = intArg(args, "samples", 10);
     List<List<String>> flagSets = new ArrayList<>();
     flagSets.add(childFlags);
     List<String> small = flags(args.get("small-jvm-flags"));
@@ -424,7 +419,7 @@ public final class ClusterBench {
       flagSets.add(smallAll);
     }
     JsonArray sets = new JsonArray();
-    long gatewayPid = Long.parseLong(require("gateway-pid"));
+    long gatewayPid = Long.parseLong(require(args, "gateway-pid"));
     for (int k = 0; k < flagSets.size(); k++) {
       List<String> jvmFlags = flagSets.get(k);
       log("memory %d of %d: edge node and bare member with %s; settling %d s", k + 1, flagSets.size(), String.join(" ", jvmFlags),

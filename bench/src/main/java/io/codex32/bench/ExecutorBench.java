@@ -1,16 +1,15 @@
 package io.codex32.bench;
 
+import static io.codex32.bench.BenchSupport.intArg;
+import static io.codex32.bench.BenchSupport.require;
+
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -44,8 +43,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ExecutorBench {
 
-  private static final String HOST = "127.0.0.1";
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
   private static final long POLL_MS = 50;
 
   private final Map<String, String> args;
@@ -74,35 +71,13 @@ public final class ExecutorBench {
     System.exit(0);
   }
 
-  private String require(String name) {
-    return BenchSupport.require(args, name);
-  }
-
-  private int intArg(String name, int def) {
-    return BenchSupport.intArg(args, name, def);
-  }
-
   private static void log(String format, Object... values) {
     System.err.println("executor-bench: " + String.format(Locale.ROOT, format, values));
   }
 
   // ---- gateway --------------------------------------------------------------------------------
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private String base;
-  private String bearer;
-
-  private HttpResponse<String> call(String method, String path, JsonObject body) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(REQUEST_TIMEOUT)
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (bearer != null) {
-      request.header("Authorization", bearer);
-    }
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-  }
+  private GatewayRest rest;
 
   private JsonObject expect(HttpResponse<String> response, int status, String what) {
     if (response.statusCode() != status) {
@@ -112,28 +87,26 @@ public final class ExecutorBench {
   }
 
   private int countWithStatus(String status) throws IOException, InterruptedException {
-    return expect(call("GET", "/api/v1/bots?status=" + status + "&limit=500", null), 200, "list " + status).getInteger("total");
+    return expect(rest.call("GET", "/api/v1/bots?status=" + status + "&limit=500", null), 200, "list " + status).getInteger("total");
   }
 
   private void gateway() throws Exception {
-    base = "http://" + HOST + ":" + require("port");
-    long pid = Long.parseLong(require("pid"));
-    int bots = intArg("bots", 100);
-    int concurrency = intArg("concurrency", 8);
-    int cpuSeconds = intArg("cpu-s", 30);
-    int settleSeconds = intArg("settle-s", 5);
-    int restarts = intArg("restarts", 100);
-    int restartTimeoutS = intArg("restart-timeout-s", 60);
+    rest = new GatewayRest(Integer.parseInt(require(args, "port")));
+    long pid = Long.parseLong(require(args, "pid"));
+    int bots = intArg(args, "bots", 100);
+    int concurrency = intArg(args, "concurrency", 8);
+    int cpuSeconds = intArg(args, "cpu-s", 30);
+    int settleSeconds = intArg(args, "settle-s", 5);
+    int restarts = intArg(args, "restarts", 100);
+    int restartTimeoutS = intArg(args, "restart-timeout-s", 60);
     long clockTicks = Long.parseLong(args.getOrDefault("clk-tck", "100"));
-    Path ts = Path.of(require("ts"));
+    Path ts = Path.of(require(args, "ts"));
     JsonObject out = new JsonObject().put("bots", bots).put("concurrency", concurrency).put("cpu_s", cpuSeconds)
         .put("settle_s", settleSeconds);
 
-    JsonObject login = expect(call("POST", "/api/v1/auth/login",
-        new JsonObject().put("username", "admin").put("password", require("password"))), 200, "login");
-    bearer = "Bearer " + login.getString("access_token");
+    rest.login(require(args, "password"));
     for (int i = 0; i < bots; i++) {
-      expect(call("POST", "/api/v1/bots", new JsonObject().put("id", sleeper(i))
+      expect(rest.call("POST", "/api/v1/bots", new JsonObject().put("id", sleeper(i))
           .put("command", new JsonArray().add("sleep").add("100000"))), 201, "create " + sleeper(i));
     }
     log("created %d sleeper bots; settling %d s, then measuring the idle gateway for %d s", bots, settleSeconds, cpuSeconds);
@@ -154,7 +127,7 @@ public final class ExecutorBench {
       int n = i;
       replies.add(pool.submit(() -> {
         long sent = System.nanoTime();
-        expect(call("POST", "/api/v1/bots/" + sleeper(n) + "/start", null), 202, "start " + sleeper(n));
+        expect(rest.call("POST", "/api/v1/bots/" + sleeper(n) + "/start", null), 202, "start " + sleeper(n));
         long done = System.nanoTime();
         latencies[n] = done - sent;
         lastReply.accumulateAndGet(done, Math::max);
@@ -205,7 +178,7 @@ public final class ExecutorBench {
     long s0 = System.nanoTime();
     for (int i = 0; i < bots; i++) {
       int n = i;
-      stops.add(stopPool.submit(() -> expect(call("POST", "/api/v1/bots/" + sleeper(n) + "/stop", null), 202, "stop " + sleeper(n))));
+      stops.add(stopPool.submit(() -> expect(rest.call("POST", "/api/v1/bots/" + sleeper(n) + "/stop", null), 202, "stop " + sleeper(n))));
     }
     for (Future<?> stop : stops) {
       stop.get(60, TimeUnit.SECONDS);
@@ -227,13 +200,13 @@ public final class ExecutorBench {
     JsonObject restart = new JsonObject().put("policy", "always").put("max_restarts", 1000).put("window_s", 1)
         .put("backoff_initial_ms", 10).put("backoff_max_ms", 10).put("backoff_multiplier", 1);
     JsonArray command = new JsonArray().add("sh").add("-c").add(args.getOrDefault("bot-script", "date +%s%N >> " + ts + "; exit 1"));
-    expect(call("POST", "/api/v1/bots", new JsonObject().put("id", "crasher").put("command", command).put("restart", restart)),
+    expect(rest.call("POST", "/api/v1/bots", new JsonObject().put("id", "crasher").put("command", command).put("restart", restart)),
         201, "create crasher");
     out.put("crasher_command", command).put("crasher_restart", restart);
     log("crash loop: waiting for %d restarts (at most %d s)", restarts, restartTimeoutS);
     Snapshot crashBefore = snapshot(pid);
     long r0 = System.nanoTime();
-    expect(call("POST", "/api/v1/bots/crasher/start", null), 202, "start crasher");
+    expect(rest.call("POST", "/api/v1/bots/crasher/start", null), 202, "start crasher");
     deadline = r0 + TimeUnit.SECONDS.toNanos(restartTimeoutS);
     int lines = 0;
     while (System.nanoTime() < deadline) {
@@ -245,12 +218,12 @@ public final class ExecutorBench {
     }
     Snapshot crashAfter = snapshot(pid);
     out.put("cpu_crash_loop", between(crashBefore, crashAfter, clockTicks).put("starts", lines));
-    expect(call("POST", "/api/v1/bots/crasher/stop", null), 202, "stop crasher");
+    expect(rest.call("POST", "/api/v1/bots/crasher/stop", null), 202, "stop crasher");
     // the stop answers once begun: wait (at most 15 s) until the bot is reported stopped
     JsonObject crasher = new JsonObject();
     long stopDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < stopDeadline) {
-      crasher = expect(call("GET", "/api/v1/bots/crasher", null), 200, "get crasher");
+      crasher = expect(rest.call("GET", "/api/v1/bots/crasher", null), 200, "get crasher");
       if ("stopped".equals(crasher.getValue("status"))) {
         break;
       }
@@ -260,7 +233,7 @@ public final class ExecutorBench {
         .put("restarts", crasher.getValue("restarts")));
     log("crash loop: %d starts recorded in %.1f s; crasher now %s (%s), restarts %s", lines, ms(System.nanoTime() - r0) / 1000,
         crasher.getValue("status"), crasher.getValue("reason"), crasher.getValue("restarts"));
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
   }
 
   private static String sleeper(int n) {
@@ -355,7 +328,7 @@ public final class ExecutorBench {
   // ---- bare ProcessBuilder loop ---------------------------------------------------------------
 
   private void pbloop(List<String> argv) throws Exception {
-    int n = intArg("n", 101);
+    int n = intArg(args, "n", 101);
     if (argv.isEmpty()) {
       throw new IllegalArgumentException("pbloop needs the command after --");
     }
@@ -377,7 +350,7 @@ public final class ExecutorBench {
         .put("start_call_p50_ms", ms(percentile(spawn, 50)))
         .put("start_to_exit_p50_ms", ms(percentile(life, 50)))
         .put("start_to_exit_p90_ms", ms(percentile(life, 90)));
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
     log("bare loop: %d runs; start() p50 %.2f ms, start() return to waitFor() return p50 %.2f ms", n,
         ms(percentile(spawn, 50)), ms(percentile(life, 50)));
   }
@@ -385,8 +358,8 @@ public final class ExecutorBench {
   // ---- report ---------------------------------------------------------------------------------
 
   private void report() throws IOException {
-    JsonObject gw = new JsonObject(Files.readString(Path.of(require("gateway-json"))));
-    JsonObject pb = new JsonObject(Files.readString(Path.of(require("pbloop-json"))));
+    JsonObject gw = new JsonObject(Files.readString(Path.of(require(args, "gateway-json"))));
+    JsonObject pb = new JsonObject(Files.readString(Path.of(require(args, "pbloop-json"))));
     StringBuilder md = new StringBuilder();
     int bots = gw.getInteger("bots");
 
@@ -431,10 +404,10 @@ public final class ExecutorBench {
         .append("` run by `sh -c` (each supervisor writes its own file); each start appends `date +%s%N`."
         + " Interval = start-to-start, so it includes the bot's own run time. Intervals in ms.\n\n");
     md.append("| supervisor | restarts (intervals) | p50 | p90 | p99 | min | max | mean | setting |\n|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
-    md.append(intervalRow("Codex-32 executor (gateway)", Path.of(require("ts-gateway")),
+    md.append(intervalRow("Codex-32 executor (gateway)", Path.of(require(args, "ts-gateway")),
         "policy always, backoff_initial_ms=10 (schema minimum) ±20 % jitter, multiplier 1"));
-    md.append(intervalRow("bare `ProcessBuilder.start().waitFor()` loop", Path.of(require("ts-pbloop")), "no delay"));
-    md.append(intervalRow("supervisord " + args.getOrDefault("supervisord-version", "?"), Path.of(require("ts-supervisord")),
+    md.append(intervalRow("bare `ProcessBuilder.start().waitFor()` loop", Path.of(require(args, "ts-pbloop")), "no delay"));
+    md.append(intervalRow("supervisord " + args.getOrDefault("supervisord-version", "?"), Path.of(require(args, "ts-supervisord")),
         "autorestart=true, startsecs=0"));
     md.append(String.format(Locale.ROOT, "%nThe bot's own lifetime, as the bare loop sees it (`start()` returned → `waitFor()` returned):"
             + " p50 %.2f ms, p90 %.2f ms; `start()` itself p50 %.2f ms.%n", pb.getDouble("start_to_exit_p50_ms"),
@@ -446,7 +419,7 @@ public final class ExecutorBench {
         crashCpu.getDouble("percent"), crashCpu.getDouble("wall_s"), starts,
         crashCpu.getLong("ticks") * 1000.0 / Long.parseLong(args.getOrDefault("clk-tck", "100")) / Math.max(1, starts),
         crashCpu.getDouble("other_cores"), busiest(crashCpu.getJsonObject("threads"), 4)));
-    long[] sup = intervals(Path.of(require("ts-supervisord")));
+    long[] sup = intervals(Path.of(require(args, "ts-supervisord")));
     long slow = Arrays.stream(sup).filter(v -> v >= 1_500_000_000L).count();
     md.append(String.format(Locale.ROOT, "supervisord intervals of 1.5 s or more: %d of %d.%n", slow, sup.length));
     JsonObject after = gw.getJsonObject("crasher_after_stop");

@@ -3,7 +3,6 @@ package io.codex32.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -15,9 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -38,9 +35,6 @@ import org.HdrHistogram.Histogram;
  */
 public final class LiveStateBench {
 
-  private static final String HOST = "127.0.0.1";
-  private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
-  private static final long REQUEST_TIMEOUT_MS = 10_000;
   private static final long READY_TIMEOUT_MS = 120_000;
 
   record Target(String name, int port, long pid, String token) {
@@ -122,7 +116,7 @@ public final class LiveStateBench {
 
   /** Logs in, starts the sleeper bots and waits until each shows a sample and has a history. */
   private Target setUp(String name, int port, long pid, String password) throws Exception {
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(HOST).setDefaultPort(port));
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(ClosedLoop.HOST).setDefaultPort(port));
     try {
       HttpResponse<Buffer> login = await(client.post("/api/v1/auth/login").putHeader("Content-Type", "application/json")
           .sendBuffer(new JsonObject().put("username", "admin").put("password", password).toBuffer()));
@@ -164,7 +158,7 @@ public final class LiveStateBench {
   }
 
   private void stopBots(Target target) {
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(HOST).setDefaultPort(target.port()));
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(ClosedLoop.HOST).setDefaultPort(target.port()));
     try {
       for (int i = 0; i < bots; i++) {
         await(client.post("/api/v1/bots/" + botId(i) + "/stop").putHeader("Authorization", target.token()).send());
@@ -177,65 +171,15 @@ public final class LiveStateBench {
   }
 
   private Result measure(Scenario scenario, Target target, int connections, int warmupS, int durationS) throws Exception {
-    WebClient client = WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost(HOST).setDefaultPort(target.port()).setKeepAlive(true).setPipelining(false),
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
-    Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
-    AtomicLong measured = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    List<String> errorSamples = new ArrayList<>();
-    long start = System.nanoTime();
-    long warmEnd = start + TimeUnit.SECONDS.toNanos(warmupS);
-    long measureEnd = warmEnd + TimeUnit.SECONDS.toNanos(durationS);
-    CountDownLatch done = new CountDownLatch(connections);
-
-    class Loop {
-      private int n;
-
-      void next() {
-        long sent = System.nanoTime();
-        if (sent >= measureEnd) {
-          done.countDown();
-          return;
-        }
-        String path = String.format(Locale.ROOT, scenario.pathFormat(), botId(Math.floorMod(n++, bots)));
-        client.get(path).timeout(REQUEST_TIMEOUT_MS).putHeader("Authorization", target.token()).send().onComplete(ar -> {
-          long received = System.nanoTime();
-          if (ar.failed() || ar.result().statusCode() != 200) {
-            errors.incrementAndGet();
-            synchronized (errorSamples) {
-              if (errorSamples.size() < 5) {
-                errorSamples.add(ar.failed() ? ar.cause().toString() : ar.result().statusCode() + " " + ar.result().bodyAsString());
-              }
-            }
-          }
-          if (sent >= warmEnd && received <= measureEnd) {
-            measured.incrementAndGet();
-            synchronized (histogram) {
-              histogram.recordValue(Math.min(received - sent, HIGHEST_NANOS));
-            }
-          }
-          next();
-        });
-      }
-    }
-
-    for (int i = 0; i < connections; i++) {
-      Loop loop = new Loop();
-      loop.n = i;
-      vertx.runOnContext(v -> loop.next());
-    }
-    sleepUntil(warmEnd);
-    long[] before = cpu(target.pid());
-    sleepUntil(measureEnd);
-    long[] after = cpu(target.pid());
-    if (!done.await(REQUEST_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS)) {
-      errors.addAndGet(done.getCount());
-    }
-    client.close();
+    ClosedLoop.Outcome run = ClosedLoop.run(vertx, target.port(), connections, warmupS, durationS, Long.MAX_VALUE,
+        (client, n) -> client.get(String.format(Locale.ROOT, scenario.pathFormat(), botId(Math.floorMod(n, bots))))
+            .timeout(ClosedLoop.REQUEST_TIMEOUT_MS).putHeader("Authorization", target.token()).send(),
+        status -> status == 200, () -> cpu(target.pid()));
+    long[] before = run.cpuBefore();
+    long[] after = run.cpuAfter();
     double ticks = 100.0 * durationS; // CLK_TCK is 100 on Linux
-    return new Result(scenario, target, connections, measured.get(), errors.get(), durationS, histogram,
-        (after[0] - before[0]) / ticks, (after[1] - before[1]) / ticks, (after[2] - before[2]) / ticks, errorSamples);
+    return new Result(scenario, target, connections, run.measured(), run.errors(), durationS, run.histogram(),
+        (after[0] - before[0]) / ticks, (after[1] - before[1]) / ticks, (after[2] - before[2]) / ticks, run.errorSamples());
   }
 
   /** CPU ticks of the gateway, the Redis server and this process. */
@@ -281,13 +225,6 @@ public final class LiveStateBench {
 
   private static double ms(long nanos) {
     return nanos / 1e6;
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left;
-    while ((left = nanoTime - System.nanoTime()) > 0) {
-      TimeUnit.NANOSECONDS.sleep(left);
-    }
   }
 
   private static <T> T await(Future<T> future) throws Exception {

@@ -3,7 +3,6 @@ package io.codex32.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -16,7 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
@@ -48,11 +46,6 @@ import org.HdrHistogram.Histogram;
  * same admin password, seed bots and requests. {@code gateway-name} names the first one in the table.
  */
 public final class LoadGenerator {
-
-  private static final String HOST = "127.0.0.1";
-  private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(60);
-  private static final long REQUEST_TIMEOUT_MS = 10_000;
-  private static final int MAX_ERROR_SAMPLES = 5;
 
   enum Op { GET, POST }
 
@@ -141,7 +134,7 @@ public final class LoadGenerator {
 
   /** Logs in as admin and creates the bots the GET scenarios read; returns the access token. */
   private String setUp(int port, String password) throws Exception {
-    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(HOST).setDefaultPort(port));
+    WebClient client = WebClient.create(vertx, new WebClientOptions().setDefaultHost(ClosedLoop.HOST).setDefaultPort(port));
     try {
       HttpResponse<Buffer> login = await(client.post("/api/v1/auth/login")
           .putHeader("Content-Type", "application/json")
@@ -173,92 +166,28 @@ public final class LoadGenerator {
 
   private Result scenario(Op op, Target target, int connections, int warmupS, int durationS, long maxRequests, long pid,
                           long peerPid) throws Exception {
-    WebClient client = WebClient.create(vertx,
-        new WebClientOptions().setDefaultHost(HOST).setDefaultPort(target.port()).setKeepAlive(true).setPipelining(false),
-        new PoolOptions().setHttp1MaxSize(connections).setMaxWaitQueueSize(-1));
-    Histogram histogram = new Histogram(HIGHEST_NANOS, 3);
-    AtomicLong measured = new AtomicLong();
-    AtomicLong total = new AtomicLong();
-    AtomicLong issued = new AtomicLong();
-    AtomicLong errors = new AtomicLong();
-    List<String> errorSamples = new ArrayList<>();
-    long start = System.nanoTime();
-    long warmEnd = start + TimeUnit.SECONDS.toNanos(warmupS);
-    long measureEnd = warmEnd + TimeUnit.SECONDS.toNanos(durationS);
-    CountDownLatch done = new CountDownLatch(connections);
-    boolean[] capped = new boolean[1];
-
-    class Loop {
-      private int n;
-
-      void next() {
-        long sent = System.nanoTime();
-        if (sent >= measureEnd) {
-          done.countDown();
-          return;
-        }
-        if (issued.incrementAndGet() > maxRequests) {
-          capped[0] = true;
-          done.countDown();
-          return;
-        }
-        send(op, target, client, n++).onComplete(ar -> {
-          long received = System.nanoTime();
-          total.incrementAndGet();
-          boolean ok = ar.succeeded() && ar.result().statusCode() / 100 == 2;
-          if (!ok) {
-            errors.incrementAndGet();
-            synchronized (errorSamples) {
-              if (errorSamples.size() < MAX_ERROR_SAMPLES) {
-                errorSamples.add(ar.succeeded()
-                    ? ar.result().statusCode() + " " + truncate(ar.result().bodyAsString())
-                    : ar.cause().toString());
-              }
-            }
-          }
-          if (sent >= warmEnd && received <= measureEnd) {
-            measured.incrementAndGet();
-            synchronized (histogram) {
-              histogram.recordValue(Math.min(received - sent, HIGHEST_NANOS));
-            }
-          }
-          next();
-        });
-      }
-    }
-
-    for (int i = 0; i < connections; i++) {
-      Loop loop = new Loop();
-      loop.n = i;
-      vertx.runOnContext(v -> loop.next());
-    }
-    sleepUntil(warmEnd);
-    long[] before = cpuSnapshot(pid, peerPid);
-    sleepUntil(measureEnd);
-    long[] after = cpuSnapshot(pid, peerPid);
-    if (!done.await(REQUEST_TIMEOUT_MS + 5_000, TimeUnit.MILLISECONDS)) {
-      errors.addAndGet(done.getCount());
-      errorSamples.add(done.getCount() + " connection(s) still waiting for a response after the measured phase");
-    }
-    client.close();
+    ClosedLoop.Outcome run = ClosedLoop.run(vertx, target.port(), connections, warmupS, durationS, maxRequests,
+        (client, n) -> send(op, target, client, n), status -> status / 100 == 2, () -> cpuSnapshot(pid, peerPid));
+    long[] before = run.cpuBefore();
+    long[] after = run.cpuAfter();
     double ticks = 100.0 * durationS; // CLK_TCK is 100 on Linux
     double server = (after[0] - before[0]) / ticks;
     double peer = (after[1] - before[1]) / ticks;
     double gen = (after[2] - before[2]) / ticks;
     double machine = (after[3] - before[3]) / ticks;
-    return new Result(op, target, connections, measured.get(), total.get(), errors.get(), durationS, histogram,
-        capped[0], pid > 0 ? server : Double.NaN, gen, Math.max(0, machine - server - peer - gen), errorSamples);
+    return new Result(op, target, connections, run.measured(), run.total(), run.errors(), durationS, run.histogram(),
+        run.capped(), pid > 0 ? server : Double.NaN, gen, Math.max(0, machine - server - peer - gen), run.errorSamples());
   }
 
   private Future<HttpResponse<Buffer>> send(Op op, Target target, WebClient client, int n) {
     if (op == Op.GET) {
-      var request = client.get(target.getPrefix() + getId(Math.floorMod(n, seedBots))).timeout(REQUEST_TIMEOUT_MS);
+      var request = client.get(target.getPrefix() + getId(Math.floorMod(n, seedBots))).timeout(ClosedLoop.REQUEST_TIMEOUT_MS);
       if (target.bearer() != null) {
         request.putHeader("Authorization", target.bearer());
       }
       return request.send();
     }
-    var request = client.post(target.postPath()).timeout(REQUEST_TIMEOUT_MS).putHeader("Content-Type", "application/json");
+    var request = client.post(target.postPath()).timeout(ClosedLoop.REQUEST_TIMEOUT_MS).putHeader("Content-Type", "application/json");
     if (target.bearer() != null) {
       request.putHeader("Authorization", target.bearer());
     }
@@ -304,10 +233,6 @@ public final class LoadGenerator {
     return nanos / 1e6;
   }
 
-  private static String truncate(String s) {
-    return s == null ? "" : s.length() > 200 ? s.substring(0, 200) + "..." : s;
-  }
-
   /** CPU ticks used so far by: the server, its peer (the other server, idle meanwhile), this process, the machine. */
   private static long[] cpuSnapshot(long pid, long peerPid) {
     return new long[] {
@@ -332,13 +257,6 @@ public final class LoadGenerator {
       return BenchSupport.processTicks(Path.of("/proc", pid, "stat"));
     } catch (IOException | RuntimeException e) {
       return 0;
-    }
-  }
-
-  private static void sleepUntil(long nanoTime) throws InterruptedException {
-    long left;
-    while ((left = nanoTime - System.nanoTime()) > 0) {
-      TimeUnit.NANOSECONDS.sleep(left);
     }
   }
 

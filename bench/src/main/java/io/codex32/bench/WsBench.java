@@ -1,5 +1,8 @@
 package io.codex32.bench;
 
+import static io.codex32.bench.BenchSupport.intArg;
+import static io.codex32.bench.BenchSupport.require;
+
 import io.vertx.core.AbstractVerticle;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -14,13 +17,8 @@ import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -88,14 +86,6 @@ public final class WsBench {
     System.exit(0);
   }
 
-  private String require(String name) {
-    return BenchSupport.require(args, name);
-  }
-
-  private int intArg(String name, int def) {
-    return BenchSupport.intArg(args, name, def);
-  }
-
   private static void log(String format, Object... values) {
     System.err.println("ws-bench: " + String.format(Locale.ROOT, format, values));
   }
@@ -106,25 +96,7 @@ public final class WsBench {
 
   // ---- REST (gateway set-up) ------------------------------------------------------------------
 
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private String base;
-  private String bearer;
-
-  private JsonObject call(String method, String path, JsonObject body, int expected) throws IOException, InterruptedException {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
-    if (body != null) {
-      request.header("Content-Type", "application/json");
-    }
-    if (bearer != null) {
-      request.header("Authorization", bearer);
-    }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() != expected) {
-      throw new IllegalStateException(method + " " + path + ": expected " + expected + ", got " + response.statusCode() + " " + response.body());
-    }
-    return response.body().isBlank() ? new JsonObject() : new JsonObject(response.body());
-  }
+  private GatewayRest rest;
 
   // ---- the measuring clients (the same code for both targets) ---------------------------------
 
@@ -262,8 +234,8 @@ public final class WsBench {
 
   /** Warm-up, then the measured window (by event time), then a grace period for in-flight frames. */
   private JsonObject measure(Vertx vertx, Run run, List<Client> clients, String target) throws Exception {
-    int warmupS = intArg("warmup-s", 5);
-    int durationS = intArg("duration-s", 20);
+    int warmupS = intArg(args, "warmup-s", 5);
+    int durationS = intArg(args, "duration-s", 20);
     log("%s: warm-up %d s", target, warmupS);
     Thread.sleep(TimeUnit.SECONDS.toMillis(warmupS));
     long start = micros(Instant.now());
@@ -341,16 +313,14 @@ public final class WsBench {
   // ---- gateway --------------------------------------------------------------------------------
 
   private void gateway() throws Exception {
-    int port = Integer.parseInt(require("port"));
-    int subscribers = intArg("subscribers", 100);
-    base = "http://" + HOST + ":" + port;
-    JsonObject login = call("POST", "/api/v1/auth/login", new JsonObject().put("username", "admin").put("password", require("password")), 200);
-    String token = login.getString("access_token");
-    bearer = "Bearer " + token;
+    int port = Integer.parseInt(require(args, "port"));
+    int subscribers = intArg(args, "subscribers", 100);
+    rest = new GatewayRest(port);
+    String token = rest.login(require(args, "password"));
     JsonObject restart = new JsonObject().put("policy", "always").put("max_restarts", 1000).put("window_s", 1)
         .put("backoff_initial_ms", 10).put("backoff_max_ms", 10).put("backoff_multiplier", 1);
     JsonArray command = new JsonArray().add("sh").add("-c").add("exit 1");
-    call("POST", "/api/v1/bots", new JsonObject().put("id", "ws-crasher").put("command", command).put("restart", restart), 201);
+    rest.call("POST", "/api/v1/bots", new JsonObject().put("id", "ws-crasher").put("command", command).put("restart", restart), 201);
 
     Vertx vertx = Vertx.vertx();
     Run run = new Run();
@@ -369,16 +339,16 @@ public final class WsBench {
     };
     List<Client> clients = connect(vertx, run, port, "/ws/events", List.of("codex32.v1", "codex32.bearer." + token),
         new JsonObject().put("op", "subscribe").put("topics", new JsonArray().add("bots")), parser, subscribers);
-    call("POST", "/api/v1/bots/ws-crasher/start", null, 202);
+    rest.call("POST", "/api/v1/bots/ws-crasher/start", null, 202);
     JsonObject out = measure(vertx, run, clients, "gateway");
     // close the clients while events still flow (as real clients leave), then stop the bot
     closeAll(clients);
     Thread.sleep(1000);
-    call("POST", "/api/v1/bots/ws-crasher/stop", null, 202);
+    rest.call("POST", "/api/v1/bots/ws-crasher/stop", null, 202);
     JsonObject bot = new JsonObject();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (System.nanoTime() < deadline) {
-      bot = call("GET", "/api/v1/bots/ws-crasher", null, 200);
+      bot = rest.call("GET", "/api/v1/bots/ws-crasher", null, 200);
       if ("stopped".equals(bot.getString("status")) || "failed".equals(bot.getString("status"))) {
         break;
       }
@@ -388,15 +358,15 @@ public final class WsBench {
     run.statuses.forEach((k, v) -> statuses.put(k, v.get()));
     out.put("statuses_seen_by_client_0", statuses).put("bot_after", new JsonObject().put("status", bot.getValue("status"))
         .put("restarts", bot.getValue("restarts"))).put("bot_restart", restart).put("bot_command", command);
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
   // ---- reference client -----------------------------------------------------------------------
 
   private void ref() throws Exception {
-    int port = Integer.parseInt(require("port"));
-    int subscribers = intArg("subscribers", 100);
+    int port = Integer.parseInt(require(args, "port"));
+    int subscribers = intArg(args, "subscribers", 100);
     Vertx vertx = Vertx.vertx();
     Run run = new Run();
     Frame parser = (client, frame) -> {
@@ -410,7 +380,7 @@ public final class WsBench {
     JsonObject out = measure(vertx, run, clients, "reference");
     out.put("rate_set", Double.parseDouble(args.getOrDefault("rate", "0")));
     closeAll(clients);
-    Files.writeString(Path.of(require("out")), out.encodePrettily());
+    Files.writeString(Path.of(require(args, "out")), out.encodePrettily());
     vertx.close().await(10, TimeUnit.SECONDS);
   }
 
@@ -468,10 +438,10 @@ public final class WsBench {
   }
 
   private void refServer() throws Exception {
-    Path dir = Path.of(require("dir"));
+    Path dir = Path.of(require(args, "dir"));
     Files.createDirectories(dir);
-    int instances = intArg("instances", Runtime.getRuntime().availableProcessors());
-    double rate = Double.parseDouble(require("rate"));
+    int instances = intArg(args, "instances", Runtime.getRuntime().availableProcessors());
+    double rate = Double.parseDouble(require(args, "rate"));
     Vertx vertx = Vertx.vertx();
     // the first instance binds port 0; the others share the port it got
     io.vertx.core.http.HttpServer probe = vertx.createHttpServer(new HttpServerOptions().setHost(HOST).setPort(0))
@@ -495,12 +465,12 @@ public final class WsBench {
   // ---- report ---------------------------------------------------------------------------------
 
   private void report() throws IOException {
-    JsonObject gw = new JsonObject(Files.readString(Path.of(require("gateway-json"))));
-    JsonObject ref = new JsonObject(Files.readString(Path.of(require("ref-json"))));
+    JsonObject gw = new JsonObject(Files.readString(Path.of(require(args, "gateway-json"))));
+    JsonObject ref = new JsonObject(Files.readString(Path.of(require(args, "ref-json"))));
     StringBuilder md = new StringBuilder();
     md.append(String.format(Locale.ROOT, "%d subscribers per target, one load-generator JVM; %d s warm-up, then events published during %d s measured. "
         + "Latency = client receive − event publish time, in ms; one sample per message per client.%n%n",
-        gw.getInteger("subscribers"), intArg("warmup-s", 5), gw.getInteger("duration_s")));
+        gw.getInteger("subscribers"), intArg(args, "warmup-s", 5), gw.getInteger("duration_s")));
     md.append("| target | subscribers | events/s | msgs/s per client | messages | p50 | p90 | p99 | max | all 100 received p50 / p99 | seq gaps | dropped notices | closed |\n");
     md.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     md.append(row("Codex-32 gateway `/ws/events`, topic `bots`", gw));

@@ -2,6 +2,7 @@ package io.codex32.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.test.Await;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -13,18 +14,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /** What the cluster tests do over HTTP and in /proc: sign in, read and change through a gateway's API, wait for a state. */
 final class ClusterApi {
 
+  /** Longer than {@link Await}'s default: separate JVMs form a Hazelcast cluster and notice members leave. */
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -70,17 +70,20 @@ final class ClusterApi {
   }
 
   /** Reads until {@code condition} holds (60 s at most); the failure shows the last read and {@code context}. */
-  static JsonObject await(Read read, Predicate<JsonObject> condition, String what, Supplier<String> context) throws Exception {
-    Instant deadline = Instant.now().plus(WAIT);
-    JsonObject last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = read.get();
-      if (condition.test(last)) {
-        return last;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+  static JsonObject await(Read read, Predicate<JsonObject> condition, String what, Supplier<String> context) {
+    try {
+      return Await.until(() -> readOrFail(read), condition, what, WAIT);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n" + context.get(), e);
     }
-    throw new AssertionError("never " + what + "; last: " + last + "\n" + context.get());
+  }
+
+  private static JsonObject readOrFail(Read read) {
+    try {
+      return read.get();
+    } catch (Exception e) {
+      throw new AssertionError("read failed", e);
+    }
   }
 
   /** The last 4000 characters each member wrote, for failure messages. */

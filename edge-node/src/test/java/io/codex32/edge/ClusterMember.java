@@ -1,5 +1,6 @@
 package io.codex32.edge;
 
+import io.codex32.test.Await;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -7,16 +8,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** A gateway or edge-node jar started as a real process for the cluster tests; its output goes to a file. */
 final class ClusterMember implements AutoCloseable {
+
+  /** Longer than {@link Await}'s default: a JVM starting from its jar and joining a Hazelcast cluster, on a busy machine. */
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
   private final String name;
   private final Process process;
@@ -69,18 +71,16 @@ final class ClusterMember implements AutoCloseable {
 
   /** Waits for the line the main prints once everything is deployed. */
   ClusterMember awaitUp(String marker) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(90));
-    while (Instant.now().isBefore(deadline)) {
-      String out = output();
-      if (out.contains(marker)) {
-        return this;
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + out);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(100).toNanos());
+    String out;
+    try {
+      out = Await.until(this::output, o -> o.contains(marker) || !process.isAlive(), name + " coming up", START_TIMEOUT);
+    } catch (AssertionError e) {
+      throw new AssertionError(name + " did not come up:\n" + output(), e);
     }
-    throw new AssertionError(name + " did not come up:\n" + output());
+    if (!out.contains(marker)) {
+      throw new AssertionError(name + " exited with " + process.exitValue() + ":\n" + out);
+    }
+    return this;
   }
 
   String name() {

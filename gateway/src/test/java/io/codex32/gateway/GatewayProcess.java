@@ -1,5 +1,6 @@
 package io.codex32.gateway;
 
+import io.codex32.test.Await;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -169,29 +170,14 @@ public final class GatewayProcess implements AutoCloseable {
    * process has exited (the probe cannot succeed any more), with the tail of its output.
    */
   <T> T await(String what, Duration timeout, Supplier<Optional<T>> probe) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      Optional<T> value = probe.get();
-      if (value.isPresent()) {
-        return value.get();
-      }
-      if (!process.isAlive()) {
-        throw new AssertionError("gave up waiting for " + what + ": the process exited with " + process.exitValue() + diagnostics());
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("gave up waiting for " + what + " after " + timeout + diagnostics());
-      }
-      pause();
-    }
-  }
-
-  private static void pause() {
+    Optional<T> value;
     try {
-      TimeUnit.MILLISECONDS.sleep(50);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
+      value = Await.until(probe, v -> v.isPresent() || !process.isAlive(), what, timeout);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + diagnostics(), e);
     }
+    return value.orElseThrow(() -> new AssertionError(
+        "gave up waiting for " + what + ": the process exited with " + process.exitValue() + diagnostics()));
   }
 
   /** {@code kill -9}: no shutdown hook runs, nothing is flushed. Returns the exit value (137). */

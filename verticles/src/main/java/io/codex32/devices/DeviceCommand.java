@@ -13,8 +13,8 @@ public record DeviceCommand(String id, String deviceId, String name, Object payl
   static DeviceCommand fromJson(JsonObject json) {
     String delivered = json.getString("delivered_at");
     return new DeviceCommand(json.getString("id"), json.getString("device_id"), json.getString("name"), json.getValue("payload"),
-        CommandState.parse(json.getString("status")), Instant.parse(json.getString("created_at")), Instant.parse(json.getString("expires_at")),
-        delivered == null ? null : Instant.parse(delivered));
+        CommandState.parse(json.getString("status")), Instant.parse(json.getString("created_at")),
+        Instant.parse(json.getString("expires_at")), delivered == null ? null : Instant.parse(delivered));
   }
 
   static DeviceCommand fromDocument(Document doc) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codex32.store.FileDocumentStore;
 import io.codex32.test.Await;
 import io.codex32.test.EventLoops;
+import io.codex32.test.MutableClock;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -17,7 +18,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -44,7 +44,7 @@ class AuditLogTest {
 
   private Vertx vertx;
   private FileDocumentStore store;
-  private final SteppingClock clock = new SteppingClock(START, Duration.ofMinutes(1));
+  private final MutableClock clock = MutableClock.stepping(START, Duration.ofMinutes(1));
 
   @BeforeEach
   void openStore() throws Exception {
@@ -272,34 +272,5 @@ class AuditLogTest {
 
   private static List<Long> seqs(JsonObject page) {
     return page.getJsonArray("items").stream().map(item -> ((JsonObject) item).getLong("seq")).collect(Collectors.toList());
-  }
-
-  /** Advances by {@code step} on every reading, so each record gets a distinct, predictable time. */
-  private static final class SteppingClock extends Clock {
-
-    private final Duration step;
-    private Instant next;
-
-    SteppingClock(Instant start, Duration step) {
-      this.next = start;
-      this.step = step;
-    }
-
-    @Override
-    public synchronized Instant instant() {
-      Instant now = next;
-      next = next.plus(step);
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 }

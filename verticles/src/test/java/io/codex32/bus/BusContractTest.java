@@ -164,7 +164,8 @@ class BusContractTest {
       assertThat(DeviceSessionControl.fromJson(control.toJson())).isEqualTo(control);
     }
     assertThat(controls.get(0).toJson().getJsonObject("command")).isEqualTo(command.toJson());
-    assertCode(() -> DeviceSessionControl.fromJson(new JsonObject().put("type", "command").put("command", new JsonObject())), "missing_field");
+    assertCode(() -> DeviceSessionControl.fromJson(new JsonObject().put("type", "command").put("command", new JsonObject())),
+        "missing_field");
 
     BotSessionControl disconnect = new BotSessionControl.Disconnect("bot deleted");
     assertThat(disconnect.toJson()).isEqualTo(new JsonObject().put("v", 1).put("type", "disconnect").put("reason", "bot deleted"));

@@ -6,6 +6,7 @@ import io.codex32.bot.BotStatus;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.BotEvent;
 import io.codex32.config.ClusterConfig;
+import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(180)
 class ClusterLinkTest {
 
+  /** Longer than {@link Await}'s default: Hazelcast members join, and notice one that left, in tens of seconds. */
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final String NODE = "pi-link";
 
@@ -138,13 +139,7 @@ class ClusterLinkTest {
   }
 
   private static void awaitTrue(BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + WAIT + ": " + what);
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
+    Await.until(condition, what, WAIT);
   }
 
   private static <T> T get(Future<T> future) throws Exception {

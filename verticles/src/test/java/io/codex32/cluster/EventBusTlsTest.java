@@ -22,10 +22,10 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -195,16 +195,18 @@ class EventBusTlsTest {
 
   /** The reply; asks again while the sender has not yet learnt of the consumer (registrations spread through Hazelcast). */
   private static String answer(String from, String to, String body) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Await.TIMEOUT_SECONDS);
-    while (true) {
-      try {
-        return request(from, to, body, ANSWERED_TIMEOUT_MS).await();
-      } catch (ReplyException e) {
-        if (e.failureType() != ReplyFailure.NO_HANDLERS || System.nanoTime() > deadline) {
-          throw new AssertionError(from + " -> " + to + " failed", e);
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    return Await.until(() -> answerOrNull(from, to, body), Objects::nonNull, from + " -> " + to + " answered");
+  }
+
+  /** Null while the sender knows no consumer yet; any other failure fails the test at once. */
+  private static String answerOrNull(String from, String to, String body) {
+    try {
+      return request(from, to, body, ANSWERED_TIMEOUT_MS).await();
+    } catch (ReplyException e) {
+      if (e.failureType() != ReplyFailure.NO_HANDLERS) {
+        throw new AssertionError(from + " -> " + to + " failed", e);
       }
+      return null;
     }
   }
 

@@ -2,6 +2,7 @@ package io.codex32.devices;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
@@ -83,12 +84,7 @@ class DeviceApiTest {
     assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
     assertThat(sent.json().getString("status")).isEqualTo("queued");
     String path = "/api/v1/devices/sleepy/commands/" + sent.json().getString("id");
-    long deadline = System.currentTimeMillis() + 10_000;
-    String status = "queued";
-    while (!"expired".equals(status) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(100);
-      status = gateway.get(path, admin).json().getString("status");
-    }
+    String status = Await.until(() -> gateway.get(path, admin).json().getString("status"), "expired"::equals, "the command expiring");
     assertThat(status).isEqualTo("expired");
     assertThat(gateway.get("/api/v1/devices/sleepy/commands", admin).json().getJsonArray("items")).hasSize(1);
   }

@@ -35,8 +35,6 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(120)
 class ExecutorVerticleTest {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
-
   @TempDir
   Path dataDir;
   private Vertx vertx;
@@ -99,33 +97,29 @@ class ExecutorVerticleTest {
     return awaitEvent(botId, e -> status.equals(e.getString("status")), status);
   }
 
+  /** The first status event of {@code botId} that meets {@code condition}; a failure lists all its status events. */
   private JsonObject awaitEvent(String botId, Predicate<JsonObject> condition, String what) {
-    Instant deadline = Instant.now().plus(WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      for (JsonObject event : events) {
-        if ("status".equals(event.getString("type")) && botId.equals(event.getString("bot_id")) && condition.test(event)) {
-          if (event.getLong("pid") != null) {
-            pidsToReap.add(event.getLong("pid"));
-          }
-          return event;
-        }
-      }
-      pause();
+    List<JsonObject> seen = Await.until(() -> statusEvents(botId), list -> list.stream().anyMatch(condition),
+        "a '" + what + "' event for " + botId);
+    JsonObject event = seen.stream().filter(condition).findFirst().orElseThrow();
+    if (event.getLong("pid") != null) {
+      pidsToReap.add(event.getLong("pid"));
     }
-    throw new AssertionError("no '" + what + "' event for " + botId + " within " + WAIT + "; events: " + statuses(botId));
+    return event;
+  }
+
+  private List<JsonObject> statusEvents(String botId) {
+    return events.stream().filter(e -> "status".equals(e.getString("type")) && botId.equals(e.getString("bot_id"))).toList();
   }
 
   private void awaitLogLine(String botId, String line) {
-    Instant deadline = Instant.now().plus(WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      JsonObject logs = Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"),
-          new JsonObject().put("action", "logs").put("bot_id", botId).put("tail", 100)).map(reply -> reply.body()));
-      if (logs.getJsonArray("items").stream().anyMatch(item -> line.equals(((JsonObject) item).getString("line")))) {
-        return;
-      }
-      pause();
-    }
-    throw new AssertionError(botId + " never wrote '" + line + "'");
+    Await.until(() -> logs(new JsonObject().put("bot_id", botId).put("tail", 100)).getJsonArray("items").stream()
+        .anyMatch(item -> line.equals(((JsonObject) item).getString("line"))), botId + " writing '" + line + "'");
+  }
+
+  private JsonObject logs(JsonObject query) {
+    return Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"), query.put("action", "logs"))
+        .map(reply -> reply.body()));
   }
 
   private List<String> statuses(String botId) {
@@ -134,14 +128,6 @@ class ExecutorVerticleTest {
     return statuses;
   }
 
-  private static void pause() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 
   /** Running, not a zombie waiting to be reaped (orphans here are reaped lazily). */
   private static boolean alive(long pid) {
@@ -210,13 +196,8 @@ class ExecutorVerticleTest {
   void stopEndsTheWholeTreeIncludingGrandchildren() {
     command(Action.START, spec("tree", policy("on-failure", 3, 50), "sh", script("tree.sh")));
     long pid = awaitStatus("tree", "running").getLong("pid");
-    List<Long> tree = new ArrayList<>();
-    Instant deadline = Instant.now().plus(WAIT);
-    while (tree.size() < 2 && Instant.now().isBefore(deadline)) {
-      tree.clear();
-      ProcessHandle.of(pid).ifPresent(p -> p.descendants().forEach(d -> tree.add(d.pid())));
-      pause();
-    }
+    List<Long> tree = Await.until(() -> ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid).toList(),
+        descendants -> descendants.size() >= 2, "two descendants of " + pid);
     assertThat(tree).hasSizeGreaterThanOrEqualTo(2);
 
     command(Action.STOP, spec("tree", policy("on-failure", 3, 50), "sh", script("tree.sh")));
@@ -278,17 +259,8 @@ class ExecutorVerticleTest {
 
     // logs keep flowing from the adopted process
     Instant since = Instant.now();
-    JsonObject logs = new JsonObject();
-    Instant deadline = Instant.now().plus(WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      logs = Await.result(vertx.eventBus().<JsonObject>request(Addresses.executor("local"),
-          new JsonObject().put("action", "logs").put("bot_id", "ticker").put("tail", 10).put("since", since.toString()))
-          .map(reply -> reply.body()));
-      if (!logs.getJsonArray("items").isEmpty()) {
-        break;
-      }
-      pause();
-    }
+    JsonObject logs = Await.until(() -> logs(new JsonObject().put("bot_id", "ticker").put("tail", 10).put("since", since.toString())),
+        page -> !page.getJsonArray("items").isEmpty(), "log lines of the adopted ticker");
     assertThat(logs.getJsonArray("items").getJsonObject(0).getString("line")).startsWith("tick ");
     command(Action.STOP, ticker);
     awaitStatus("ticker", "stopped");
@@ -335,14 +307,9 @@ class ExecutorVerticleTest {
     BotSpec ticker = spec("sampled", policy("on-failure", 3, 50), "python3", script("ticker.py"));
     command(Action.START, ticker);
     awaitStatus("sampled", "running");
-    Instant deadline = Instant.now().plus(WAIT);
-    List<JsonObject> samples = List.of();
-    while (Instant.now().isBefore(deadline) && samples.size() < 2) {
-      pause();
-      samples = events.stream().filter(e -> "metrics".equals(e.getString("type")))
-          .flatMap(e -> e.getJsonArray("samples").stream().map(JsonObject.class::cast))
-          .filter(sample -> "sampled".equals(sample.getString("bot_id"))).toList();
-    }
+    List<JsonObject> samples = Await.until(() -> events.stream().filter(e -> "metrics".equals(e.getString("type")))
+        .flatMap(e -> e.getJsonArray("samples").stream().map(JsonObject.class::cast))
+        .filter(sample -> "sampled".equals(sample.getString("bot_id"))).toList(), list -> list.size() >= 2, "two samples of sampled");
     assertThat(samples).hasSizeGreaterThanOrEqualTo(2);
     JsonObject latest = samples.get(samples.size() - 1);
     assertThat(latest.getDouble("memory_usage_mb")).isGreaterThan(1.0);

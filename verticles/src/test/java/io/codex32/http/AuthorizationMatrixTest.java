@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.security.JwtKeys;
 import io.codex32.security.TokenService;
+import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,13 +118,7 @@ class AuthorizationMatrixTest {
 
   /** The gateway's own node answers GET /api/v1/nodes/local once its first heartbeat arrived. */
   private static void awaitLocalNode() {
-    Instant deadline = Instant.now().plus(TestGateway.WAIT);
-    while (gateway.get("/api/v1/nodes/local", gateway.adminToken()).status() != 200) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("the local node never reported");
-      }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
+    Await.until(() -> gateway.get("/api/v1/nodes/local", gateway.adminToken()).status() == 200, "the local node reporting");
   }
 
   @AfterAll

@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,7 @@ class MosquittoClientsTest {
     assertThat(pub.exitValue()).as(output(pub)).isZero();
 
     JsonObject view = MqttFixture.eventually(() -> Optional.of(gateway.get("/api/v1/devices/" + device.id(), gateway.adminToken()).json())
-        .filter(v -> v.getJsonObject("telemetry") != null), Duration.ofSeconds(10));
+        .filter(v -> v.getJsonObject("telemetry") != null));
     assertThat(view.getJsonObject("telemetry").getJsonObject("payload").getInteger("humidity")).isEqualTo(40);
   }
 
@@ -64,7 +63,7 @@ class MosquittoClientsTest {
         "-t", "devices/" + device.id() + "/commands/#"), device)).redirectErrorStream(true).start();
     try {
       MqttFixture.eventually(() -> Optional.of(gateway.get("/api/v1/devices/" + device.id(), gateway.adminToken()).json())
-          .filter(v -> v.getBoolean("online")), Duration.ofSeconds(15));
+          .filter(v -> v.getBoolean("online")));
       Response sent = gateway.send("POST", "/api/v1/devices/" + device.id() + "/commands",
           new JsonObject().put("name", "open-valve").put("payload", new JsonObject().put("valve", 2)), gateway.adminToken());
       assertThat(sent.status()).as(sent.toString()).isEqualTo(201);

@@ -33,7 +33,6 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -117,7 +116,7 @@ class MqttDeviceIngressTest {
       assertThat(message.getString("topic")).isEqualTo("devices/" + device.id() + "/telemetry");
 
       JsonObject view = MqttFixture.eventually(() -> Optional.of(gateway.get("/api/v1/devices/" + device.id(), gateway.adminToken()).json())
-          .filter(v -> v.getJsonObject("telemetry") != null), Duration.ofSeconds(10));
+          .filter(v -> v.getJsonObject("telemetry") != null));
       assertThat(view.getBoolean("online")).isTrue();
       assertThat(view.getString("last_seen")).isNotNull();
       assertThat(view.getJsonObject("telemetry").getJsonObject("payload").getDouble("temp")).isEqualTo(21.5);
@@ -155,7 +154,7 @@ class MqttDeviceIngressTest {
     assertThat(((Mqtt3SubAckException) sub).getMqttMessage().getReturnCodes()).containsExactly(Mqtt3SubAckReturnCode.FAILURE);
 
     catchThrowable(() -> client.publishWith().topic("bots/x/heartbeat").qos(MqttQos.AT_LEAST_ONCE).payload(new byte[] {1}).send());
-    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected));
   }
 
   @Test
@@ -180,7 +179,7 @@ class MqttDeviceIngressTest {
       assertThat(command.getQos()).isEqualTo(MqttQos.AT_LEAST_ONCE);
       assertThat(new JsonObject(new String(command.getPayloadAsBytes(), StandardCharsets.UTF_8)).getInteger("delay_s")).isEqualTo(5);
       JsonObject status = MqttFixture.eventually(() -> Optional.of(gateway.get(commandPath, gateway.adminToken()).json())
-          .filter(c -> "delivered".equals(c.getString("status"))), Duration.ofSeconds(10));
+          .filter(c -> "delivered".equals(c.getString("status"))));
       assertThat(status.getString("delivered_at")).isNotNull();
     } finally {
       client.disconnect();
@@ -220,7 +219,7 @@ class MqttDeviceIngressTest {
     JsonObject offline = MqttFixture.next(events, device.id(), "offline");
     assertThat(offline.getString("reason")).isEqualTo("connection_lost");
     JsonObject view = MqttFixture.eventually(() -> Optional.of(gateway.get("/api/v1/devices/" + device.id(), gateway.adminToken()).json())
-        .filter(v -> !v.getBoolean("online")), Duration.ofSeconds(10));
+        .filter(v -> !v.getBoolean("online")));
     assertThat(view.getString("last_seen")).isNotNull();
   }
 
@@ -250,7 +249,7 @@ class MqttDeviceIngressTest {
     DeviceCredentials device = newDevice(gateway, "doomed");
     Mqtt3BlockingClient client = connectedV3(gateway, device, true);
     assertThat(gateway.delete("/api/v1/devices/" + device.id(), gateway.adminToken()).status()).isEqualTo(204);
-    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected));
     Throwable again = catchThrowable(() -> connectedV3(gateway, device, true));
     assertThat(((Mqtt3ConnAckException) again).getMqttMessage().getReturnCode())
         .isEqualTo(Mqtt3ConnAckReturnCode.BAD_USER_NAME_OR_PASSWORD);
@@ -262,7 +261,7 @@ class MqttDeviceIngressTest {
     Mqtt5BlockingClient client = connectedV5(gateway, device);
     Response rotated = gateway.post("/api/v1/devices/" + device.id() + "/secret", gateway.adminToken());
     assertThat(rotated.status()).isEqualTo(200);
-    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+    MqttFixture.eventually(() -> Optional.of(client.getState().isConnected()).filter(connected -> !connected));
     Throwable old = catchThrowable(() -> connectedV5(gateway, device));
     assertThat(((Mqtt5ConnAckException) old).getMqttMessage().getReasonCode()).isEqualTo(Mqtt5ConnAckReasonCode.BAD_USER_NAME_OR_PASSWORD);
     Mqtt5BlockingClient renewed = connectedV5(gateway, new DeviceCredentials(device.id(), rotated.json().getString("secret")));
@@ -275,11 +274,11 @@ class MqttDeviceIngressTest {
     Mqtt3BlockingClient first = connectedV3(gateway, device, true);
     Mqtt3BlockingClient second = connectedV3(gateway, device, true);
     try {
-      MqttFixture.eventually(() -> Optional.of(first.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+      MqttFixture.eventually(() -> Optional.of(first.getState().isConnected()).filter(connected -> !connected));
       assertThat(second.getState().isConnected()).isTrue();
       String path = "/api/v1/devices/" + device.id();
       JsonObject view = MqttFixture.eventually(() -> Optional.of(gateway.get(path, gateway.adminToken()).json())
-          .filter(v -> v.getBoolean("online")), Duration.ofSeconds(10));
+          .filter(v -> v.getBoolean("online")));
       assertThat(view.getBoolean("online")).isTrue();
     } finally {
       second.disconnect();

@@ -5,12 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.hivemq.client.mqtt.MqttClient;
 import com.hivemq.client.mqtt.mqtt3.Mqtt3BlockingClient;
 import com.hivemq.client.mqtt.mqtt5.Mqtt5BlockingClient;
+import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -72,35 +73,24 @@ final class MqttFixture {
     return queue;
   }
 
-  static JsonObject next(BlockingQueue<JsonObject> queue, String deviceId, String type) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (System.nanoTime() < deadline) {
-      JsonObject message = queue.poll(200, TimeUnit.MILLISECONDS);
-      if (message != null && deviceId.equals(message.getString("device_id")) && (type == null || type.equals(message.getString("type")))) {
+  static JsonObject next(BlockingQueue<JsonObject> queue, String deviceId, String type) {
+    return Await.until(() -> nextMatching(queue, deviceId, type), Objects::nonNull,
+        "a " + (type == null ? "" : type + " ") + "message of " + deviceId + " on the bus");
+  }
+
+  /** The first queued message of {@code deviceId} (and {@code type}, unless null), dropping the others before it; null if none. */
+  private static JsonObject nextMatching(BlockingQueue<JsonObject> queue, String deviceId, String type) {
+    for (JsonObject message = queue.poll(); message != null; message = queue.poll()) {
+      if (deviceId.equals(message.getString("device_id")) && (type == null || type.equals(message.getString("type")))) {
         return message;
       }
     }
-    throw new AssertionError("no " + type + " message of " + deviceId + " on the bus");
+    return null;
   }
 
-  /** Polls until the supplier has a value; an assertion error after {@code timeout}. */
-  static <T> T eventually(Supplier<Optional<T>> probe, Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      Optional<T> value = probe.get();
-      if (value.isPresent()) {
-        return value.get();
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within " + timeout);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+  /** Polls until the supplier has a value and returns it; an assertion error after {@link Await}'s deadline. */
+  static <T> T eventually(Supplier<Optional<T>> probe) {
+    return Await.until(probe, Optional::isPresent, "a value from the probe").get();
   }
 
   /** MQTT 3.1.1 CONNECT, optionally with a will. */

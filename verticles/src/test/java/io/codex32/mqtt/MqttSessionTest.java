@@ -25,7 +25,6 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -275,7 +274,7 @@ class MqttSessionTest {
         Mqtt3Publish command = publishes.receive(15, TimeUnit.SECONDS).orElseThrow(() -> new AssertionError("no command delivered"));
         assertThat(command.getTopic().toString()).isEqualTo("devices/" + device.id() + "/commands/calibrate");
         MqttFixture.eventually(() -> Optional.of(after.get(path, after.adminToken()).json())
-            .filter(c -> "delivered".equals(c.getString("status"))), Duration.ofSeconds(10));
+            .filter(c -> "delivered".equals(c.getString("status"))));
       } finally {
         client.disconnect();
       }
@@ -293,7 +292,7 @@ class MqttSessionTest {
     assertThat(bot.getState().isConnected()).isTrue();
 
     assertThat(gateway.delete("/api/v1/bots/mqtt-doomed", gateway.adminToken()).status()).isEqualTo(204);
-    MqttFixture.eventually(() -> Optional.of(bot.getState().isConnected()).filter(connected -> !connected), Duration.ofSeconds(10));
+    MqttFixture.eventually(() -> Optional.of(bot.getState().isConnected()).filter(connected -> !connected));
     Throwable again = catchThrowable(() -> MqttFixture.v5(gateway, "mqtt-doomed").connectWith().simpleAuth().username("mqtt-doomed")
         .password(token.getBytes(StandardCharsets.UTF_8)).applySimpleAuth().send());
     assertThat(again).isInstanceOfSatisfying(Mqtt5ConnAckException.class,
@@ -330,6 +329,6 @@ class MqttSessionTest {
 
   private static void awaitStatus(String path, String status) {
     MqttFixture.eventually(() -> Optional.of(gateway.get(path, gateway.adminToken()).json())
-        .filter(c -> status.equals(c.getString("status"))), Duration.ofSeconds(10));
+        .filter(c -> status.equals(c.getString("status"))));
   }
 }

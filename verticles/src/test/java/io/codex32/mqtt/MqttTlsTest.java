@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -162,7 +161,7 @@ class MqttTlsTest {
 
   private static JsonObject telemetryOf(DeviceCredentials device) {
     return MqttFixture.eventually(() -> Optional.of(gateway.get("/api/v1/devices/" + device.id(), gateway.adminToken()).json())
-        .filter(v -> v.getJsonObject("telemetry") != null), Duration.ofSeconds(10));
+        .filter(v -> v.getJsonObject("telemetry") != null));
   }
 
   private static TrustManagerFactory trusting(Path pem) throws Exception {

@@ -4,16 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bus.Addresses;
 import io.codex32.bus.NodeHeartbeat;
+import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -115,15 +114,7 @@ class NodesApiTest {
   }
 
   private JsonObject awaitNode(String id, Predicate<JsonObject> condition) {
-    Instant deadline = Instant.now().plus(TestGateway.WAIT);
-    Response last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = gateway.get("/api/v1/nodes/" + id, viewer);
-      if (last.status() == 200 && condition.test(last.json())) {
-        return last.json();
-      }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
-    throw new AssertionError("node " + id + " never reached the expected state; last answer: " + last);
+    return Await.until(() -> gateway.get("/api/v1/nodes/" + id, viewer), last -> last.status() == 200 && condition.test(last.json()),
+        "node " + id + " in the expected state").json();
   }
 }

@@ -271,25 +271,10 @@ abstract class DocumentStoreContract {
   @Test
   void manyConcurrentWritesAreAllThereAfterReopening() {
     DocumentStore store = open();
-    List<Context> loops = EventLoops.deploy(vertx, 4);
-    int perLoop = 100;
-
-    List<Future<Document>> writes = new CopyOnWriteArrayList<>();
-    List<Future<Void>> submitted = new ArrayList<>();
-    for (int l = 0; l < loops.size(); l++) {
-      int loop = l;
-      submitted.add(EventLoops.onContext(loops.get(l), () -> {
-        for (int i = 0; i < perLoop; i++) {
-          writes.add(store.insert("metrics", loop + "-" + i, new JsonObject().put("i", i)));
-        }
-        return Future.succeededFuture();
-      }));
-    }
-    Await.result(Future.all(submitted));
-    Await.result(Future.all(new ArrayList<>(writes)));
+    int total = insertConcurrently(store, 4, 100);
     close(store);
 
-    assertThat(Await.result(open().list("metrics"))).hasSize(loops.size() * perLoop);
+    assertThat(Await.result(open().list("metrics"))).hasSize(total);
   }
 
   // ---- restart ----
@@ -319,5 +304,27 @@ abstract class DocumentStoreContract {
     Codex32Exception e = Await.failure(future);
     assertThat(e.status()).as("status of %s", e.getMessage()).isEqualTo(status);
     assertThat(e.code()).as("code of %s", e.getMessage()).isEqualTo(code);
+  }
+
+  /**
+   * Inserts {@code perLoop} documents into "metrics" from each of {@code loops} event loops at once
+   * and waits until every insert succeeded; returns how many there were.
+   */
+  protected int insertConcurrently(DocumentStore store, int loops, int perLoop) {
+    List<Context> contexts = EventLoops.deploy(vertx, loops);
+    List<Future<Document>> writes = new CopyOnWriteArrayList<>();
+    List<Future<Void>> submitted = new ArrayList<>();
+    for (int l = 0; l < contexts.size(); l++) {
+      int loop = l;
+      submitted.add(EventLoops.onContext(contexts.get(l), () -> {
+        for (int i = 0; i < perLoop; i++) {
+          writes.add(store.insert("metrics", loop + "-" + i, new JsonObject().put("i", i)));
+        }
+        return Future.succeededFuture();
+      }));
+    }
+    Await.result(Future.all(submitted));
+    Await.result(Future.all(new ArrayList<>(writes)));
+    return loops * perLoop;
   }
 }

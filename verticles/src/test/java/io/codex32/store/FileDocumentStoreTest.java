@@ -8,8 +8,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.codex32.error.Codex32Exception;
 import io.codex32.test.Await;
-import io.codex32.test.EventLoops;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
@@ -24,7 +22,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.zip.CRC32C;
@@ -52,24 +49,7 @@ class FileDocumentStoreTest extends DocumentStoreContract {
   @Test
   void manyConcurrentWritesAreAllDurableAndShareFsyncs() throws Exception {
     FileDocumentStore store = openFile();
-    List<Context> loops = EventLoops.deploy(vertx, 4);
-    int perLoop = 250;
-
-    List<Future<Document>> writes = new CopyOnWriteArrayList<>();
-    List<Future<Void>> submitted = new ArrayList<>();
-    for (int l = 0; l < loops.size(); l++) {
-      int loop = l;
-      submitted.add(EventLoops.onContext(loops.get(l), () -> {
-        for (int i = 0; i < perLoop; i++) {
-          writes.add(store.insert("metrics", loop + "-" + i, new JsonObject().put("i", i)));
-        }
-        return Future.succeededFuture();
-      }));
-    }
-    Await.result(Future.all(submitted));
-    Await.result(Future.all(writes));
-
-    int total = loops.size() * perLoop;
+    int total = insertConcurrently(store, 4, 250);
     // Group commit: one fsync per write would be `total`; waiting writes share the next one.
     assertThat(store.journalSyncs()).isLessThanOrEqualTo(total / 2);
     close(store);

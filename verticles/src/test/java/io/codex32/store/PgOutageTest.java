@@ -2,6 +2,7 @@ package io.codex32.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
 import io.codex32.test.TestPostgres;
@@ -16,7 +17,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -70,24 +70,24 @@ class PgOutageTest {
       }
     }, "outage-test-writer");
     writer.start();
-    awaitTrue("some writes acknowledged before the outage", () -> acknowledged.size() >= 5);
+    Await.until(() -> acknowledged.size() >= 5, "some writes acknowledged before the outage");
 
     postgres.stop();
 
-    awaitTrue("/health/ready answers 503", () -> gateway.get("/health/ready", null).status() == 503);
+    Await.until(() -> gateway.get("/health/ready", null).status() == 503, "/health/ready answers 503");
     Response ready = gateway.get("/health/ready", null);
     assertThat(ready.json().getJsonObject("components").getJsonObject("store").getString("status")).isEqualTo("down");
     // An answer at all (the client would give up after 20 s) shows the wait was bounded.
     Response refused = gateway.send("POST", "/api/v1/bots", PgGatewaysTest.bot("during-outage"), token);
     assertThat(refused.status()).as(refused.toString()).isEqualTo(503);
     assertThat(refused.errorCode()).isEqualTo("store_unavailable");
-    awaitTrue("the writer meets the outage", () -> otherAnswers.size() >= 3);
+    Await.until(() -> otherAnswers.size() >= 3, "the writer meets the outage");
 
     postgres.restart();
 
-    awaitTrue("/health/ready answers 200 again", () -> gateway.get("/health/ready", null).status() == 200);
+    Await.until(() -> gateway.get("/health/ready", null).status() == 200, "/health/ready answers 200 again");
     int acknowledgedBeforeRecovery = acknowledged.size();
-    awaitTrue("writes are acknowledged again", () -> acknowledged.size() > acknowledgedBeforeRecovery + 3);
+    Await.until(() -> acknowledged.size() > acknowledgedBeforeRecovery + 3, "writes are acknowledged again");
     writing.set(false);
     writer.join(TimeUnit.SECONDS.toMillis(30));
 
@@ -99,15 +99,5 @@ class PgOutageTest {
       page.getJsonArray("items").forEach(item -> stored.add(((JsonObject) item).getString("id")));
     }
     assertThat(stored).contains("before-outage").containsAll(acknowledged);
-  }
-
-  private static void awaitTrue(String what, Supplier<Boolean> condition) {
-    long deadline = System.nanoTime() + TestGateway.WAIT.toNanos();
-    while (!condition.get()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("gave up waiting: " + what);
-      }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
   }
 }

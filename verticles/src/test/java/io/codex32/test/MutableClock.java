@@ -7,13 +7,24 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock tests move by hand. */
+/** A clock tests move by hand, or that moves by a fixed step on every reading. */
 public final class MutableClock extends Clock {
 
   private final AtomicReference<Instant> now;
+  private final Duration step;
 
   public MutableClock(Instant start) {
+    this(start, Duration.ZERO);
+  }
+
+  private MutableClock(Instant start, Duration step) {
     this.now = new AtomicReference<>(start);
+    this.step = step;
+  }
+
+  /** Advances by {@code step} after every reading, so each reader gets a distinct, predictable time. */
+  public static MutableClock stepping(Instant start, Duration step) {
+    return new MutableClock(start, step);
   }
 
   /** Starts at the real current second, so tokens look plausible to anything reading them. */
@@ -27,7 +38,7 @@ public final class MutableClock extends Clock {
 
   @Override
   public Instant instant() {
-    return now.get();
+    return now.getAndUpdate(instant -> instant.plus(step));
   }
 
   @Override

@@ -17,13 +17,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Predicate;
 
 /**
@@ -33,8 +31,6 @@ import java.util.function.Predicate;
 public final class TestGateway implements AutoCloseable {
 
   public static final String ADMIN_PASSWORD = "admin-secret-pass";
-  /** How long helpers wait for a condition. */
-  public static final Duration WAIT = Duration.ofSeconds(30);
   private static final AtomicBoolean COLD_JVM = new AtomicBoolean(true);
 
   private final Vertx vertx;
@@ -186,18 +182,9 @@ public final class TestGateway implements AutoCloseable {
     }
   }
 
-  /** Reads the bot until {@code condition} holds; fails after {@link #WAIT}. */
+  /** Reads the bot until {@code condition} holds; fails naming {@code what} and the last read. */
   public JsonObject awaitBot(String id, String token, Predicate<JsonObject> condition, String what) {
-    Instant deadline = Instant.now().plus(WAIT);
-    JsonObject bot = null;
-    while (Instant.now().isBefore(deadline)) {
-      bot = get("/api/v1/bots/" + id, token).json();
-      if (condition.test(bot)) {
-        return bot;
-      }
-      LockSupport.parkNanos(Duration.ofMillis(50).toNanos());
-    }
-    throw new AssertionError("bot " + id + " did not become " + what + " within " + WAIT + ": " + bot);
+    return Await.until(() -> get("/api/v1/bots/" + id, token).json(), condition, "bot " + id + " " + what);
   }
 
   /** Logs in and returns the response body (access and refresh token). */

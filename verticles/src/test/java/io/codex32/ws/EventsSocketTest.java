@@ -7,6 +7,7 @@ import io.codex32.bus.Addresses;
 import io.codex32.bus.BotEvent;
 import io.codex32.security.JwtKeys;
 import io.codex32.security.TokenService;
+import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -308,23 +309,22 @@ class EventsSocketTest {
   }
 
   /** Waits until {@code token}'s user can open {@code slots} connections, i.e. the server closed an earlier one. */
-  private static void awaitSlotsFree(String socketUrl, String token, int slots) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 15_000;
-    while (true) {
-      List<WsClient> opened = new ArrayList<>();
-      try {
-        for (int i = 0; i < slots; i++) {
-          opened.add(WsClient.withProtocol(socketUrl, token, false));
-        }
-        return;
-      } catch (CompletionException e) {
-        if (System.currentTimeMillis() > deadline) {
-          throw new AssertionError("the server did not close the stalled connection", e);
-        }
-        Thread.sleep(100);
-      } finally {
-        opened.forEach(WsClient::close);
+  private static void awaitSlotsFree(String socketUrl, String token, int slots) {
+    Await.until(() -> slotsFree(socketUrl, token, slots), "the server closing the stalled connection");
+  }
+
+  /** Whether {@code slots} connections open at once; closes them again. */
+  private static boolean slotsFree(String socketUrl, String token, int slots) {
+    List<WsClient> opened = new ArrayList<>();
+    try {
+      for (int i = 0; i < slots; i++) {
+        opened.add(WsClient.withProtocol(socketUrl, token, false));
       }
+      return true;
+    } catch (CompletionException e) {
+      return false;
+    } finally {
+      opened.forEach(WsClient::close);
     }
   }
 
@@ -350,19 +350,18 @@ class EventsSocketTest {
       WsClient.withProtocol(url, gateway.tokenFor("other-viewer", "viewer"), false).close();
       second.close();
       // the slot comes back once the server has seen the close
-      long deadline = System.currentTimeMillis() + 5000;
-      while (true) {
-        try (WsClient again = WsClient.withProtocol(url, token, false)) {
-          again.send(new JsonObject().put("op", "ping"));
-          assertThat(again.next().getString("type")).isEqualTo("pong");
-          break;
-        } catch (CompletionException e) {
-          if (System.currentTimeMillis() > deadline) {
-            throw e;
-          }
-          Thread.sleep(50);
-        }
-      }
+      Await.until(() -> pongs(url, token), "the slot coming back after the close");
+    }
+  }
+
+  /** Whether a new connection opens and answers a ping; false while the server refuses it. */
+  private static boolean pongs(String socketUrl, String token) {
+    try (WsClient again = WsClient.withProtocol(socketUrl, token, false)) {
+      again.send(new JsonObject().put("op", "ping"));
+      assertThat(again.next().getString("type")).isEqualTo("pong");
+      return true;
+    } catch (CompletionException e) {
+      return false;
     }
   }
 

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -47,43 +45,31 @@ class DashboardIT {
           time.sleep(1)
       """;
 
-  @TempDir
-  static Path tmp;
+  @RegisterExtension
+  static DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
   private static Browser browser;
   private static Path script;
 
   @BeforeAll
   static void start() throws IOException {
-    script = Files.writeString(tmp.resolve("ticker.py"), BOT_SCRIPT);
-    Path dataDir = tmp.resolve("data");
+    script = Files.writeString(dashboard.dir().resolve("ticker.py"), BOT_SCRIPT);
+    Path dataDir = dashboard.dir().resolve("data");
     Map<String, String> env = GatewayProcess.env(dataDir);
     env.put("CODEX32_EXECUTOR_ALLOWED_COMMANDS", "python3");
     env.put("CODEX32_EXECUTOR_SAMPLE_INTERVAL_MS", "500");
-    gateway = GatewayProcess.start("dashboard", dataDir, env);
-    browser = Browser.open("http://127.0.0.1:" + gateway.port());
+    gateway = dashboard.start("dashboard", dataDir, env);
+    browser = dashboard.open();
   }
 
+  /** Bots outlive a killed gateway (they lead their own sessions): stop them before the fixture closes it. */
   @AfterAll
-  static void stop() {
-    try {
-      if (gateway != null) {
-        // Bots outlive a killed gateway (they lead their own sessions): stop them first.
-        ApiClient admin = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
-        admin.get("/api/v1/bots").json().getJsonArray("items").stream().map(bot -> ((JsonObject) bot).getString("id"))
-            .forEach(id -> admin.post("/api/v1/bots/" + id + "/stop", null));
-      }
-    } finally {
-      Browser.closeAll(browser, gateway);
+  static void stopBots() {
+    if (gateway != null) {
+      ApiClient admin = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
+      admin.get("/api/v1/bots").json().getJsonArray("items").stream().map(bot -> ((JsonObject) bot).getString("id"))
+          .forEach(id -> admin.post("/api/v1/bots/" + id + "/stop", null));
     }
-  }
-
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
-
-  @AfterEach
-  void noConsoleErrors() {
-    assertThat(browser.unexpectedConsoleErrors()).as("errors in the browser console").isEmpty();
   }
 
   @Test
@@ -221,7 +207,7 @@ class DashboardIT {
 
     browser.click("#devices-table tr[data-device=greenhouse-1] a");
     browser.showing("#latest-telemetry", "21.5");
-    Path received = tmp.resolve("commands.txt");
+    Path received = dashboard.dir().resolve("commands.txt");
     Process subscriber = new ProcessBuilder("mosquitto_sub", "-h", "127.0.0.1", "-p", String.valueOf(mqtt), "-i", "greenhouse-1",
         "-u", "greenhouse-1", "-P", secret, "-c", "-q", "1", "-t", "devices/greenhouse-1/commands/#", "-v")
         .redirectErrorStream(true).redirectOutput(received.toFile()).start();

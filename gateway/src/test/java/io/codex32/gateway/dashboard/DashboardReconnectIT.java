@@ -5,37 +5,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codex32.gateway.GatewayProcess;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** When the gateway goes away the dashboard says so in words, and when it is back the page reconnects by itself. */
 @Timeout(300)
 class DashboardReconnectIT {
 
-  @TempDir
-  static Path tmp;
-  private static GatewayProcess gateway;
-  private static Browser browser;
   @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
-
-  /** After all, so that a failure's screenshot is taken first. */
-  @AfterAll
-  static void stop() {
-    Browser.closeAll(browser, gateway);
-  }
+  static DashboardFixture dashboard = DashboardFixture.create();
 
   @Test
   void theConnectionIndicatorReconnectsAfterTheGatewayRestarts() {
-    Path dataDir = tmp.resolve("data");
-    gateway = GatewayProcess.start("reconnect-1", dataDir, GatewayProcess.env(dataDir));
+    Path dataDir = dashboard.dir().resolve("data");
+    GatewayProcess gateway = dashboard.start("reconnect-1", dataDir, GatewayProcess.env(dataDir));
     int port = gateway.port();
-    browser = Browser.open("http://127.0.0.1:" + port);
-    browser.load("/");
-    browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
+    Browser browser = dashboard.openSignedIn();
     browser.showing(".empty-title", "No bots yet");
 
     gateway.stop();
@@ -49,7 +35,7 @@ class DashboardReconnectIT {
 
     Map<String, String> env = GatewayProcess.env(dataDir);
     env.put("CODEX32_HTTP_PORT", String.valueOf(port));
-    gateway = GatewayProcess.start("reconnect-2", dataDir, env);
+    dashboard.start("reconnect-2", dataDir, env);
     browser.visible("#connection[data-state=live]");
     browser.showing(".empty-title", "No devices yet");
     assertThat(browser.present(".error-box")).as("the error gives way once the gateway answers").isFalse();

@@ -5,11 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codex32.gateway.GatewayProcess;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 
 /** An open dashboard outlives its access token: it refreshes the token and keeps its live connection. */
 @Timeout(300)
@@ -18,31 +16,20 @@ class DashboardSessionIT {
   /** The shortest lifetime the gateway accepts. */
   private static final int TOKEN_SECONDS = 30;
 
-  @TempDir
-  static Path tmp;
-  private static GatewayProcess gateway;
-  private static Browser browser;
   @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
-
-  @AfterAll
-  static void stop() {
-    Browser.closeAll(browser, gateway);
-  }
+  static DashboardFixture dashboard = DashboardFixture.create();
 
   @Test
   void theDashboardKeepsWorkingPastTheFirstAccessTokensExpiry() {
-    Path dataDir = tmp.resolve("data");
+    Path dataDir = dashboard.dir().resolve("data");
     Map<String, String> env = GatewayProcess.env(dataDir);
     env.put("CODEX32_AUTH_ACCESS_TOKEN_TTL_S", String.valueOf(TOKEN_SECONDS));
-    gateway = GatewayProcess.start("session", dataDir, env);
-    browser = Browser.open("http://127.0.0.1:" + gateway.port());
-    browser.load("/");
-    browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
-    String first = accessToken();
+    dashboard.start("session", dataDir, env);
+    Browser browser = dashboard.openSignedIn();
+    String first = accessToken(browser);
     long expiry = System.currentTimeMillis() + TOKEN_SECONDS * 1000L;
 
-    browser.until("a refreshed access token", d -> !accessToken().equals(first));
+    browser.until("a refreshed access token", d -> !accessToken(browser).equals(first));
     browser.until("the first access token expired", d -> System.currentTimeMillis() > expiry + 2000);
     browser.visible("#connection[data-state=live]");
     browser.go("/devices");
@@ -50,7 +37,7 @@ class DashboardSessionIT {
     assertThat(browser.present(".login-form")).as("still signed in").isFalse();
   }
 
-  private static String accessToken() {
+  private static String accessToken(Browser browser) {
     return (String) browser.script("return JSON.parse(sessionStorage.getItem('codex32.session')).access_token");
   }
 }

@@ -12,13 +12,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.interactions.Actions;
@@ -36,14 +33,14 @@ class FleetPageIT {
   private static final int RENDERS = 5;
   private static final Path BENCH = Path.of("target", "dashboard-bench");
 
-  @TempDir
-  static Path tmp;
+  @RegisterExtension
+  static DashboardFixture dashboard = DashboardFixture.checkingConsole();
   private static GatewayProcess gateway;
   private static Browser browser;
 
   @BeforeAll
   static void start() {
-    gateway = GatewayProcess.start("fleet-page", tmp.resolve("data"), GatewayProcess.env(tmp.resolve("data")));
+    gateway = dashboard.start("fleet-page", dashboard.dir().resolve("data"), GatewayProcess.env(dashboard.dir().resolve("data")));
     ApiClient admin = gateway.api().login("admin", GatewayProcess.ADMIN_PASSWORD);
     for (int i = 0; i < BOTS; i++) {
       String id = String.format("bot-%03d", i);
@@ -51,22 +48,7 @@ class FleetPageIT {
           .put("command", new JsonArray().add("python3").add("/opt/bots/sensor.py"));
       assertThat(admin.post("/api/v1/bots", spec).status()).as(id).isEqualTo(201);
     }
-    browser = Browser.open("http://127.0.0.1:" + gateway.port());
-    browser.load("/");
-    browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
-  }
-
-  @AfterAll
-  static void stop() {
-    Browser.closeAll(browser, gateway);
-  }
-
-  @RegisterExtension
-  final ScreenshotOnFailure screenshots = new ScreenshotOnFailure(() -> browser);
-
-  @AfterEach
-  void noConsoleErrors() {
-    assertThat(browser.unexpectedConsoleErrors()).as("errors in the browser console").isEmpty();
+    browser = dashboard.openSignedIn();
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.BotLogLine;
 import io.codex32.executor.BotPaths;
+import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -14,14 +15,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
 class BotLogsTest {
 
   private static final String BOT = "weather";
-  private static final Duration DEADLINE = Duration.ofSeconds(15);
   private static final int KIB = 1024;
   /** Small limits so that rotation and truncation happen in a test: 256 KiB files, 2 generations, 50 ms polls. */
   private static final LogLimits SMALL = new LogLimits(1024, 200, 256 * KIB, 2, 50);
@@ -78,14 +76,14 @@ class BotLogsTest {
     assertThat(writer.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
     List<String> expected = IntStream.rangeClosed(1, 50).mapToObj(i -> "line " + i).toList();
-    await(() -> logs.tail(BOT, 100, null).size() == 50, "50 lines in the ring");
+    Await.until(() -> logs.tail(BOT, 100, null).size() == 50, "50 lines in the ring");
     List<BotLogLine> tail = logs.tail(BOT, 100, null);
     assertThat(tail).extracting(BotLogLine::line).containsExactlyElementsOf(expected);
     assertThat(tail).extracting(BotLogLine::stream).containsOnly(BotLogLine.STDOUT);
     assertThat(tail).extracting(BotLogLine::seq).isSorted().doesNotHaveDuplicates();
     assertThat(logs.tail(BOT, 3, null)).extracting(BotLogLine::line).containsExactly("line 48", "line 49", "line 50");
 
-    await(() -> published.size() == 50, "50 lines on the bus");
+    Await.until(() -> published.size() == 50, "50 lines on the bus");
     assertThat(published).extracting(json -> json.getString("line")).containsExactlyElementsOf(expected);
     assertThat(published.peek().getString("bot_id")).isEqualTo(BOT);
     assertThat(logs.stats(BOT)).isEqualTo(new LogStats(50, 50, 0, 0, 0));
@@ -100,7 +98,7 @@ class BotLogsTest {
         .redirectError(ProcessBuilder.Redirect.appendTo(paths.stderr(BOT).toFile())).start();
     started.add(writer);
 
-    await(() -> logs.tail(BOT, 10, null).size() == 2, "both lines");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 2, "both lines");
     assertThat(logs.tail(BOT, 10, null)).extracting(line -> line.stream() + ":" + line.line())
         .containsExactlyInAnyOrder("stdout:to-out", "stderr:to-err");
   }
@@ -127,7 +125,7 @@ class BotLogsTest {
     // exit the total may exceed the cap by a few MB (printed below). The next pass rotates it, after which
     // everything fits into (2 + 1) x 256 KiB with nothing added for a poll's worth.
     long cap = (SMALL.keptGenerations() + 1) * SMALL.maxFileBytes();
-    await(() -> sizeOf(paths.stdout(BOT)) < SMALL.rotateAtBytes() && logs.stats(BOT).lines() > 0, "poller caught up");
+    Await.until(() -> sizeOf(paths.stdout(BOT)) < SMALL.rotateAtBytes() && logs.stats(BOT).lines() > 0, "poller caught up");
     System.out.printf("chatty: total at writer exit %d, max generation %d, %s%n", atExit, maxGeneration, logs.stats(BOT));
     assertThat(totalSize()).isLessThanOrEqualTo(cap);
     assertThat(maxGeneration).isLessThanOrEqualTo(SMALL.maxFileBytes());
@@ -141,7 +139,7 @@ class BotLogsTest {
     LogStats stats = logs.stats(BOT);
     assertThat(stats.published() + stats.dropped()).isEqualTo(stats.lines());
     assertThat(stats.published()).isLessThan(stats.lines());
-    await(() -> published.size() == logs.stats(BOT).published(), "every published line delivered");
+    Await.until(() -> published.size() == logs.stats(BOT).published(), "every published line delivered");
   }
 
   @Test
@@ -152,7 +150,7 @@ class BotLogsTest {
         "import sys\nsys.stdout.write('a' * (1024 * 1024))\nsys.stdout.flush()\nsys.stdout.write('\\nafter\\n')");
     assertThat(writer.waitFor(10, TimeUnit.SECONDS)).isTrue();
 
-    await(() -> logs.tail(BOT, 10, null).size() == 2, "the long line and the next one");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 2, "the long line and the next one");
     List<BotLogLine> tail = logs.tail(BOT, 10, null);
     assertThat(tail.get(0).line()).isEqualTo("a".repeat(SMALL.maxLineBytes()) + LogLimits.TRUNCATION_MARKER);
     assertThat(tail.get(1).line()).isEqualTo("after");
@@ -166,7 +164,7 @@ class BotLogsTest {
     append(paths.stdout(BOT), "aaaaaaaaa".getBytes(StandardCharsets.UTF_8), euro, "tail\n".getBytes(StandardCharsets.UTF_8),
         new byte[] {'o', 'k', (byte) 0xC3, '\n'});
 
-    await(() -> logs.tail(BOT, 10, null).size() == 2, "two lines");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 2, "two lines");
     assertThat(logs.tail(BOT, 10, null)).extracting(BotLogLine::line)
         .containsExactly("aaaaaaaaa" + LogLimits.TRUNCATION_MARKER, "ok\uFFFD");
   }
@@ -176,13 +174,13 @@ class BotLogsTest {
     logs = new BotLogs(vertx, paths, SMALL);
     logs.follow(BOT, false);
     append(paths.stdout(BOT), "complete\nhalf".getBytes(StandardCharsets.UTF_8));
-    await(() -> logs.tail(BOT, 10, null).size() == 1, "the complete line");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 1, "the complete line");
     // the poller has read "half" by now (same write); it must wait for the rest, however many passes go by
     awaitPasses(3);
     assertThat(logs.tail(BOT, 10, null)).extracting(BotLogLine::line).containsExactly("complete");
 
     append(paths.stdout(BOT), " and half\nlast words".getBytes(StandardCharsets.UTF_8));
-    await(() -> logs.tail(BOT, 10, null).size() == 2, "the joined line");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 2, "the joined line");
     assertThat(logs.tail(BOT, 1, null).get(0).line()).isEqualTo("half and half");
 
     logs.stopFollowing(BOT).await(10, TimeUnit.SECONDS);
@@ -195,11 +193,11 @@ class BotLogsTest {
     logs = new BotLogs(vertx, paths, SMALL);
     logs.follow(BOT, false);
     appendLines(paths.stdout(BOT), "old 1", "old 2");
-    await(() -> logs.tail(BOT, 10, null).size() == 2, "old lines");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 2, "old lines");
     Instant since = logs.tail(BOT, 1, null).get(0).time().plusNanos(1);
 
     appendLines(paths.stdout(BOT), "new 1", "new 2");
-    await(() -> logs.tail(BOT, 10, null).size() == 4, "new lines");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 4, "new lines");
 
     assertThat(logs.tail(BOT, 10, since)).extracting(BotLogLine::line).containsExactly("new 1", "new 2");
     assertThat(logs.tail(BOT, 1, since)).extracting(BotLogLine::line).containsExactly("new 2");
@@ -214,7 +212,7 @@ class BotLogsTest {
     logs.follow(BOT, true);
 
     appendLines(paths.stdout(BOT), "after");
-    await(() -> !logs.tail(BOT, 10, null).isEmpty(), "the new line");
+    Await.until(() -> !logs.tail(BOT, 10, null).isEmpty(), "the new line");
     awaitPasses(2);
     assertThat(logs.tail(BOT, 10, null)).extracting(BotLogLine::line).containsExactly("after");
   }
@@ -228,7 +226,7 @@ class BotLogsTest {
     Files.createDirectories(paths.logsDir(bot));
 
     appendLines(paths.stderr(bot), "hello from a new file");
-    await(() -> logs.tail(bot, 10, null).size() == 1, "the line of the new file");
+    Await.until(() -> logs.tail(bot, 10, null).size() == 1, "the line of the new file");
     assertThat(logs.tail(bot, 10, null).get(0).stream()).isEqualTo(BotLogLine.STDERR);
   }
 
@@ -237,10 +235,10 @@ class BotLogsTest {
     logs = new BotLogs(vertx, paths, SMALL);
     logs.follow(BOT, false);
     appendLines(paths.stdout(BOT), "first run, a longer line", "first run, another line");
-    await(() -> logs.tail(BOT, 10, null).size() == 2, "first lines");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 2, "first lines");
 
     Files.write(paths.stdout(BOT), "second\n".getBytes(StandardCharsets.UTF_8), StandardOpenOption.TRUNCATE_EXISTING);
-    await(() -> logs.tail(BOT, 10, null).size() == 3, "the line after the truncation");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 3, "the line after the truncation");
     assertThat(logs.tail(BOT, 1, null).get(0).line()).isEqualTo("second");
   }
 
@@ -249,13 +247,13 @@ class BotLogsTest {
     logs = new BotLogs(vertx, paths, SMALL);
     logs.follow(BOT, false);
     appendLines(paths.stdout(BOT), "run 1");
-    await(() -> logs.tail(BOT, 10, null).size() == 1, "run 1");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 1, "run 1");
     logs.stopFollowing(BOT).await(10, TimeUnit.SECONDS);
 
     appendLines(paths.stdout(BOT), "between runs");
     logs.follow(BOT, false);
     appendLines(paths.stdout(BOT), "run 2");
-    await(() -> logs.tail(BOT, 10, null).size() == 3, "lines of run 2");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 3, "lines of run 2");
     assertThat(logs.tail(BOT, 10, null)).extracting(BotLogLine::line).containsExactly("run 1", "between runs", "run 2");
 
     logs.discard(BOT);
@@ -274,7 +272,7 @@ class BotLogsTest {
       long rotations = logs.stats(BOT).rotations();
       // 100 lines of 9 bytes pass 7/8 of the 1000-byte cap
       appendLines(paths.stdout(BOT), IntStream.range(0, 100).mapToObj(i -> String.format("r%d-%05d", round, i)).toArray(String[]::new));
-      await(() -> logs.stats(BOT).rotations() > rotations, "rotation " + round);
+      Await.until(() -> logs.stats(BOT).rotations() > rotations, "rotation " + round);
     }
     assertThat(sizeOf(generation(1))).isBetween(limits.rotateAtBytes(), limits.maxFileBytes());
     assertThat(Files.readString(generation(1))).startsWith("r3-00000\n");
@@ -289,7 +287,7 @@ class BotLogsTest {
     logs = new BotLogs(vertx, paths, SMALL);
     logs.follow(BOT, false);
     appendLines(paths.stdout(BOT), "one");
-    await(() -> logs.tail(BOT, 10, null).size() == 1, "one");
+    Await.until(() -> logs.tail(BOT, 10, null).size() == 1, "one");
     logs.close();
 
     assertThat(logs.stopFollowing(BOT).succeeded()).isTrue();
@@ -328,7 +326,7 @@ class BotLogsTest {
   /** Waits until the poller has looked at the files {@code n} more times, for checks that something did NOT happen. */
   private void awaitPasses(int n) throws InterruptedException {
     long target = logs.passes() + n;
-    await(() -> logs.passes() >= target, n + " passes");
+    Await.until(() -> logs.passes() >= target, n + " passes");
   }
 
   private Path generation(int g) {
@@ -346,16 +344,6 @@ class BotLogsTest {
       return Files.size(file);
     } catch (IOException e) {
       return 0; // not there (yet), or rotated away between listing and stat
-    }
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + DEADLINE + ": " + what);
-      }
-      Thread.sleep(10);
     }
   }
 }

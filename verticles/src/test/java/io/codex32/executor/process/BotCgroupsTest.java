@@ -3,16 +3,14 @@ package io.codex32.executor.process;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bot.Resources;
+import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -113,24 +111,11 @@ class BotCgroupsTest {
     return ProcStat.read(pid).map(stat -> !stat.ended()).orElse(false);
   }
 
-  private static long awaitPidFile(Path file) throws IOException {
-    Instant deadline = Instant.now().plus(TestGateway.WAIT);
-    while (Instant.now().isBefore(deadline)) {
-      if (Files.exists(file) && !Files.readString(file).isBlank()) {
-        return Long.parseLong(Files.readString(file).trim());
-      }
-      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-    }
-    throw new AssertionError(file + " never written");
+  private static long awaitPidFile(Path file) {
+    return Long.parseLong(Await.until(() -> ProcFixture.read(file).trim(), text -> !text.isEmpty(), file + " written"));
   }
 
   private static void awaitDead(long pid) {
-    Instant deadline = Instant.now().plus(TestGateway.WAIT);
-    while (alive(pid)) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("pid " + pid + " still alive");
-      }
-      LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
-    }
+    Await.until(() -> !alive(pid), "pid " + pid + " dead");
   }
 }

@@ -1,8 +1,6 @@
 package io.codex32.executor.process;
 
-import static io.codex32.executor.process.ProcFixture.await;
 import static io.codex32.executor.process.ProcFixture.read;
-import static io.codex32.executor.process.ProcFixture.running;
 import static io.codex32.executor.process.ProcFixture.script;
 import static io.codex32.executor.process.ProcFixture.settings;
 import static io.codex32.executor.process.ProcFixture.spec;
@@ -10,18 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codex32.bot.BotSpec;
+import io.codex32.test.Await;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
@@ -32,33 +28,12 @@ class ProcessGroupsTest {
   @TempDir
   Path data;
 
-  private ProcessLauncher launcher;
-  private final List<RunningProcess> launched = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() {
-    launcher = new ProcessLauncher(settings(data));
-  }
-
   /** Stops what a failed test left, then fails if anything a bot started is still there. */
-  @AfterEach
-  void stopLeftovers() {
-    List<Long> leftovers = new ArrayList<>();
-    for (RunningProcess process : launched) {
-      if (running(process.pid())) {
-        ProcessGroups.stop(process.pid(), Duration.ofMillis(200));
-      }
-      List<Long> escaped = ProcFixture.runningProcessesOf(process.botId());
-      escaped.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-      leftovers.addAll(escaped);
-    }
-    assertThat(leftovers).as("processes left behind").isEmpty();
-  }
+  @RegisterExtension
+  final LauncherFixture fixture = LauncherFixture.failingOnEscapes(() -> data);
 
   private RunningProcess launch(BotSpec spec) {
-    RunningProcess process = launcher.launch(spec, "t");
-    launched.add(process);
-    return process;
+    return fixture.launch(spec, "t");
   }
 
   /** The bot's group and every descendant, as they are now. */
@@ -69,8 +44,8 @@ class ProcessGroupsTest {
   }
 
   private void awaitStarted(String botId, RunningProcess process, int processes) {
-    await(WAIT, botId + " to start its children", () -> read(settings(data).paths().stdout(botId)).contains("started")
-        && tree(process.pid()).size() >= processes);
+    Await.until(() -> read(settings(data).paths().stdout(botId)).contains("started") && tree(process.pid()).size() >= processes,
+        botId + " to start its children");
   }
 
   @Test
@@ -126,7 +101,7 @@ class ProcessGroupsTest {
   void membersAreTheLiveProcessesOfTheGroupWithoutZombies() throws Exception {
     // The short sleep becomes a zombie: its parent execs into the long sleep, which never reaps it.
     RunningProcess bot = launch(spec(ProcFixture.uniqueId("zombie"), "sh", "-c", "sleep 0.1 & exec sleep 1000"));
-    await(WAIT, "a zombie child", () -> ProcStat.all().stream().anyMatch(s -> s.ppid() == bot.pid() && s.ended()));
+    Await.until(() -> ProcStat.all().stream().anyMatch(s -> s.ppid() == bot.pid() && s.ended()), "a zombie child");
 
     assertThat(ProcessGroups.members(bot.pid())).containsExactly(bot.pid());
     assertThat(ProcessGroups.stop(bot.pid(), Duration.ofSeconds(5))).isFalse();

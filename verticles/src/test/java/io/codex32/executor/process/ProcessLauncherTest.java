@@ -1,6 +1,5 @@
 package io.codex32.executor.process;
 
-import static io.codex32.executor.process.ProcFixture.await;
 import static io.codex32.executor.process.ProcFixture.read;
 import static io.codex32.executor.process.ProcFixture.running;
 import static io.codex32.executor.process.ProcFixture.script;
@@ -12,13 +11,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codex32.bot.BotSpec;
 import io.codex32.error.Codex32Exception;
 import io.codex32.executor.ExecutorSettings;
+import io.codex32.test.Await;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +25,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 @Timeout(60)
@@ -42,31 +40,15 @@ class ProcessLauncherTest {
   @TempDir
   Path elsewhere;
 
-  private ProcessLauncher launcher;
-  private final List<RunningProcess> launched = new ArrayList<>();
-
-  @BeforeEach
-  void setUp() {
-    launcher = new ProcessLauncher(settings(data));
-  }
-
-  @AfterEach
-  void stopLeftovers() {
-    for (RunningProcess process : launched) {
-      if (running(process.pid())) {
-        ProcessGroups.stop(process.pid(), Duration.ofMillis(200));
-      }
-    }
-  }
+  @RegisterExtension
+  final LauncherFixture fixture = LauncherFixture.on(() -> data);
 
   private RunningProcess launch(ProcessLauncher with, BotSpec spec) {
-    RunningProcess process = with.launch(spec, "token-" + spec.id());
-    launched.add(process);
-    return process;
+    return fixture.launch(with, spec, "token-" + spec.id());
   }
 
   private RunningProcess launch(BotSpec spec) {
-    return launch(launcher, spec);
+    return launch(fixture.launcher(), spec);
   }
 
   private static ExitStatus exit(RunningProcess process) throws Exception {
@@ -142,8 +124,8 @@ class ProcessLauncherTest {
 
   @Test
   void relativeOrMissingPathsAreRefused() {
-    assertRefused(() -> launcher.launch(spec("bot", "./run.sh"), "t"), 422, "command_not_allowed", "./run.sh");
-    assertRefused(() -> launcher.launch(spec("bot", "/no/such/sh"), "t"), 422, "command_not_found", "/no/such/sh");
+    assertRefused(() -> fixture.launcher().launch(spec("bot", "./run.sh"), "t"), 422, "command_not_allowed", "./run.sh");
+    assertRefused(() -> fixture.launcher().launch(spec("bot", "/no/such/sh"), "t"), 422, "command_not_found", "/no/such/sh");
   }
 
   @Test
@@ -153,7 +135,7 @@ class ProcessLauncherTest {
     Files.createSymbolicLink(botDir.resolve("out-link"), elsewhere);
 
     for (String workdir : List.of("../x", "a/../../x", "/etc", "tmp-link", "out-link/new", elsewhere.toString())) {
-      assertRefused(() -> launcher.launch(spec("walker", workdir, Map.of(), "sh", "-c", "true"), "t"), 422,
+      assertRefused(() -> fixture.launcher().launch(spec("walker", workdir, Map.of(), "sh", "-c", "true"), "t"), 422,
           "workdir_outside_bot_dir", workdir);
     }
     assertThat(elsewhere.resolve("new")).doesNotExist();
@@ -207,7 +189,7 @@ class ProcessLauncherTest {
   void pythonOutputReachesTheLogWhileTheBotRuns() {
     RunningProcess process = launch(spec("talker", "python3", script("proc-unbuffered.py")));
 
-    await(WAIT, "python's line in stdout.log", () -> read(settings(data).paths().stdout("talker")).contains("hello from python"));
+    Await.until(() -> read(settings(data).paths().stdout("talker")).contains("hello from python"), "python's line in stdout.log");
     assertThat(running(process.pid())).isTrue();
   }
 
@@ -254,7 +236,7 @@ class ProcessLauncherTest {
   void secondCopyIsRefusedWhileTheRecordedProcessRuns() throws Exception {
     RunningProcess first = launch(spec("once", "sleep", "1000"));
 
-    assertRefused(() -> launcher.launch(spec("once", "sleep", "1000"), "t"), 409, "bot_already_running",
+    assertRefused(() -> fixture.launcher().launch(spec("once", "sleep", "1000"), "t"), 409, "bot_already_running",
         Long.toString(first.pid()));
 
     ProcessGroups.stop(first.pid(), Duration.ofSeconds(5));
@@ -290,7 +272,7 @@ class ProcessLauncherTest {
     Files.writeString(record, new JsonObject().put("pid", self.pid()).put("start_time", wrongStart)
         .put("command", List.of("/usr/bin/sleep", "1000")).encode());
 
-    assertThat(launcher.adopt("impostor")).isNull();
+    assertThat(fixture.launcher().adopt("impostor")).isNull();
     assertThat(record).doesNotExist();
   }
 
@@ -303,7 +285,7 @@ class ProcessLauncherTest {
     new ProcessRecord(self.pid(), self.info().startInstant().orElseThrow(), stat.startTicks() + 1, ProcStat.bootId(), List.of("x"))
         .write(record);
 
-    assertThat(launcher.adopt("impostor")).isNull();
+    assertThat(fixture.launcher().adopt("impostor")).isNull();
     assertThat(record).doesNotExist();
   }
 
@@ -320,12 +302,12 @@ class ProcessLauncherTest {
 
   @Test
   void unreadableRecordOrNoneMeansNothingToAdopt() throws IOException {
-    assertThat(launcher.adopt("never-ran")).isNull();
+    assertThat(fixture.launcher().adopt("never-ran")).isNull();
 
     Path record = settings(data).paths().processRecord("garbled");
     Files.createDirectories(record.getParent());
     Files.writeString(record, "{\"pid\": ");
-    assertThat(launcher.adopt("garbled")).isNull();
+    assertThat(fixture.launcher().adopt("garbled")).isNull();
     assertThat(record).doesNotExist();
   }
 
@@ -335,7 +317,7 @@ class ProcessLauncherTest {
     Path record = settings(data).paths().processRecord("forgotten");
     assertThat(record).exists();
 
-    launcher.forget("forgotten");
+    fixture.launcher().forget("forgotten");
 
     assertThat(record).doesNotExist();
   }

@@ -2,8 +2,8 @@ package io.codex32.executor.sampling;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.codex32.test.Await;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,10 +18,13 @@ class ProcessSamplerTest {
 
   private static final long MB = 1024L * 1024;
   private static final String BUSY_LOOP = "while :; do :; done";
-  private static final Duration DEADLINE = Duration.ofSeconds(15);
+  /** CPU is measured between two samples; windows much shorter than the executor's 200 ms are mostly clock-tick noise. */
+  private static final long SAMPLE_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   private final ProcessSampler sampler = new ProcessSampler();
   private final List<Process> started = new ArrayList<>();
+  private Map<Long, ProcessUsage> lastSample = Map.of();
+  private long sampledAt = System.nanoTime() - SAMPLE_INTERVAL_NANOS;
 
   @AfterEach
   void killChildren() throws InterruptedException {
@@ -37,7 +40,7 @@ class ProcessSamplerTest {
   void busyChildUsesAtLeastHalfACoreFromItsSecondSample() throws Exception {
     Process busy = start("sh", "-c", BUSY_LOOP);
 
-    ProcessUsage first = sampler.sample(List.of(busy.pid())).get(busy.pid());
+    ProcessUsage first = sample(List.of(busy.pid())).get(busy.pid());
     assertThat(first.cpuPercent()).as("first sighting has no CPU delta yet").isZero();
     assertThat(first.processes()).isEqualTo(1);
 
@@ -62,12 +65,9 @@ class ProcessSamplerTest {
 
     // Absolute CPU depends on how loaded the machine is (two loops on two busy cores may get < 100 %),
     // so the sum is checked within one sample, where tree and grandchildren are read from the same snapshot.
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    Map<Long, ProcessUsage> usage = sampler.sample(roots);
-    do {
-      Thread.sleep(200);
-      usage = sampler.sample(roots);
-    } while (System.nanoTime() < deadline && !bothBusy(usage, roots));
+    sample(roots);
+    Map<Long, ProcessUsage> usage = Await.until(() -> sampleAtInterval(roots), sample -> bothBusy(sample, roots),
+        "both grandchildren busy and the tree at least one busy child");
 
     assertThat(bothBusy(usage, roots)).as("both grandchildren busy and the tree at least one busy child: %s", usage).isTrue();
     ProcessUsage tree = usage.get(parent.pid());
@@ -82,16 +82,9 @@ class ProcessSamplerTest {
         && usage.get(roots.get(0)).cpuPercent() >= 50;
   }
 
-  private static List<Long> awaitGrandchildren(Process parent, int count) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    while (System.nanoTime() < deadline) {
-      List<Long> grandchildren = parent.children().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList();
-      if (grandchildren.size() == count) {
-        return grandchildren;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no " + count + " grandchildren of " + parent.pid() + " within " + DEADLINE);
+  private static List<Long> awaitGrandchildren(Process parent, int count) {
+    return Await.until(() -> parent.children().flatMap(ProcessHandle::children).map(ProcessHandle::pid).toList(),
+        grandchildren -> grandchildren.size() == count, count + " grandchildren of " + parent.pid());
   }
 
   @Test
@@ -113,17 +106,20 @@ class ProcessSamplerTest {
     assertThat(sampler.sample(List.of())).isEmpty();
   }
 
-  private ProcessUsage awaitUsage(long pid, Predicate<ProcessUsage> condition) throws InterruptedException {
-    long deadline = System.nanoTime() + DEADLINE.toNanos();
-    ProcessUsage last = null;
-    while (System.nanoTime() < deadline) {
-      Thread.sleep(200); // the sampling interval: CPU is measured between two samples
-      last = sampler.sample(List.of(pid)).get(pid);
-      if (last != null && condition.test(last)) {
-        return last;
-      }
-    }
-    throw new AssertionError("usage of " + pid + " did not meet the condition within " + DEADLINE + "; last: " + last);
+  private ProcessUsage awaitUsage(long pid, Predicate<ProcessUsage> condition) {
+    return Await.until(() -> sampleAtInterval(List.of(pid)).get(pid), usage -> usage != null && condition.test(usage),
+        "usage of " + pid + " meeting the condition");
+  }
+
+  private Map<Long, ProcessUsage> sample(List<Long> roots) {
+    lastSample = sampler.sample(roots);
+    sampledAt = System.nanoTime();
+    return lastSample;
+  }
+
+  /** A new sample once the interval has passed since the last one; until then the last one again. */
+  private Map<Long, ProcessUsage> sampleAtInterval(List<Long> roots) {
+    return System.nanoTime() - sampledAt >= SAMPLE_INTERVAL_NANOS ? sample(roots) : lastSample;
   }
 
   private Process start(String... command) throws IOException {
