@@ -53,6 +53,9 @@ class ProcessGroupsTest {
     String id = ProcFixture.uniqueId("tree");
     RunningProcess bot = launch(spec(id, "sh", script("proc-tree.sh")));
     awaitStarted(id, bot, 4);
+    // the setsid child is in the tree as soon as it is forked, but leaves the group only once setsid has run
+    Await.until(() -> tree(bot.pid()).stream().filter(pid -> ProcFixture.pgrp(pid) != bot.pid()).count() == 1,
+        "the setsid grandchild to leave the group");
     Set<Long> before = tree(bot.pid());
     assertThat(before.stream().filter(pid -> ProcFixture.pgrp(pid) != bot.pid())).as("the setsid grandchild").hasSize(1);
 
