@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.config.ClusterConfig;
 import io.codex32.test.Await;
+import io.codex32.test.LogRecorder;
 import io.codex32.test.TestAuthority;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;

@@ -1,4 +1,4 @@
-package io.codex32.cluster;
+package io.codex32.test;
 
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -8,8 +8,11 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.LoggerFactory;
 
-/** Keeps what the named loggers write, each entry its message followed by the messages of its exception chain. */
-final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoCloseable {
+/**
+ * Keeps what the named loggers write, each entry its level and message followed by the messages of
+ * its exception chain.
+ */
+public final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
   private final List<String> entries = new CopyOnWriteArrayList<>();
   private final List<Logger> loggers;
@@ -18,7 +21,7 @@ final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoClose
     this.loggers = loggers;
   }
 
-  static LogRecorder attach(String... loggerNames) {
+  public static LogRecorder attach(String... loggerNames) {
     LogRecorder recorder = new LogRecorder(List.of(loggerNames).stream().map(name -> (Logger) LoggerFactory.getLogger(name)).toList());
     recorder.start();
     recorder.loggers.forEach(logger -> logger.addAppender(recorder));
@@ -27,7 +30,7 @@ final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoClose
 
   @Override
   protected void append(ILoggingEvent event) {
-    StringBuilder entry = new StringBuilder(event.getFormattedMessage());
+    StringBuilder entry = new StringBuilder(event.getLevel().toString()).append(' ').append(event.getFormattedMessage());
     for (IThrowableProxy cause = event.getThrowableProxy(); cause != null; cause = cause.getCause()) {
       entry.append(" <- ").append(cause.getClassName()).append(": ").append(cause.getMessage());
     }
@@ -35,8 +38,13 @@ final class LogRecorder extends AppenderBase<ILoggingEvent> implements AutoClose
   }
 
   /** Whether an entry contains every one of {@code fragments}. */
-  boolean logged(String... fragments) {
+  public boolean logged(String... fragments) {
     return entries.stream().anyMatch(entry -> List.of(fragments).stream().allMatch(entry::contains));
+  }
+
+  /** Everything recorded so far, oldest first. */
+  public List<String> entries() {
+    return List.copyOf(entries);
   }
 
   @Override
