@@ -14,6 +14,7 @@ import io.codex32.executor.process.ProcessLauncher;
 import io.codex32.executor.process.RunningProcess;
 import io.codex32.executor.saved.SavedBots;
 import io.codex32.executor.saved.Survivors;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

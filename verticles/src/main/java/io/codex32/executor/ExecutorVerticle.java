@@ -11,6 +11,7 @@ import io.codex32.executor.logs.LogLimits;
 import io.codex32.executor.process.BotCgroups;
 import io.codex32.executor.process.ProcessLauncher;
 import io.codex32.executor.sampling.ProcessSampler;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;

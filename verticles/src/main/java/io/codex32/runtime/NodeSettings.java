@@ -2,7 +2,7 @@ package io.codex32.runtime;
 
 import io.codex32.config.ExecutorConfig;
 import io.codex32.config.NodeConfig;
-import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.settings.ExecutorSettings;
 import java.nio.file.Path;
 
 /**

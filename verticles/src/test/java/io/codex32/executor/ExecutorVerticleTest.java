@@ -1,13 +1,11 @@
 package io.codex32.executor;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.codex32.bot.BotSpec;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.ExecutorRequest;
 import io.codex32.executor.process.ProcStat;
 import io.codex32.executor.process.ProcessGroups;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
@@ -30,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The executor supervising real child processes, driven through its event-bus address like the gateway does. */
 @Timeout(120)

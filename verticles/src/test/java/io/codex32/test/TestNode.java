@@ -1,6 +1,6 @@
 package io.codex32.test;
 
-import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.codex32.executor.ExecutorVerticle;
 import io.codex32.nodes.NodeHeartbeatVerticle;
 import io.codex32.nodes.NodeIdentity;

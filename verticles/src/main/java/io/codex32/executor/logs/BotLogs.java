@@ -2,7 +2,7 @@ package io.codex32.executor.logs;
 
 import io.codex32.bus.Addresses;
 import io.codex32.bus.BotLogLine;
-import io.codex32.executor.BotPaths;
+import io.codex32.executor.settings.BotPaths;
 import io.codex32.executor.logs.LineSplitter.RawLine;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

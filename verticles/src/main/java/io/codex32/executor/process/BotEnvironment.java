@@ -1,6 +1,6 @@
 package io.codex32.executor.process;
 
-import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.codex32.bot.BotSpec;
 import java.nio.file.Path;
 import java.util.Map;

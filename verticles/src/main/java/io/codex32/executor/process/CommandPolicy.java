@@ -1,6 +1,6 @@
 package io.codex32.executor.process;
 
-import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.codex32.error.Codex32Exception;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package io.codex32.executor.process;
 
 import io.codex32.bot.BotSpec;
 import io.codex32.error.Codex32Exception;
-import io.codex32.executor.BotPaths;
-import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.settings.BotPaths;
+import io.codex32.executor.settings.ExecutorSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;

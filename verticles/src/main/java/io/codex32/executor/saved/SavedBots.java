@@ -1,7 +1,7 @@
 package io.codex32.executor.saved;
 
 import io.codex32.bot.BotSpec;
-import io.codex32.executor.BotPaths;
+import io.codex32.executor.settings.BotPaths;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;

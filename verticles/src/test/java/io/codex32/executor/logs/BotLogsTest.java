@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bus.Addresses;
 import io.codex32.bus.BotLogLine;
-import io.codex32.executor.BotPaths;
+import io.codex32.executor.settings.BotPaths;
 import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Vertx;

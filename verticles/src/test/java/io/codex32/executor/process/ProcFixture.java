@@ -1,7 +1,7 @@
 package io.codex32.executor.process;
 
 import io.codex32.bot.BotSpec;
-import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -10,7 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.codex32.bot.BotSpec;
 import io.codex32.error.Codex32Exception;
-import io.codex32.executor.ExecutorSettings;
+import io.codex32.executor.settings.ExecutorSettings;
 import io.codex32.test.Await;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.codex32.executor;
+package io.codex32.executor.settings;
 
 import java.nio.file.Path;
 import java.util.List;
