@@ -191,7 +191,7 @@ public final class GatewayRuntime {
   /** The single-node default: this process also runs the executor of its own node, whose bots reach it on this host. */
   private static NodeSettings nodeSettings(GatewayConfig config, Ports bound) {
     return new NodeSettings(config.node(), config.dataDir(), config.executor(), "http://127.0.0.1:" + bound.http(),
-        mqttUrl(config, bound.mqtt()));
+        mqttUrl(config, bound.mqtt()), config.gpio());
   }
 
   /**
