@@ -77,9 +77,9 @@ public final class GpioVerticle extends VerticleBase {
       } else if (pin.mode() == PinMode.PWM) {
         setPwm(pin, 0, pin.frequencyHz());
       } else {
-        InputWatch watch = new InputWatch(pin, nodeId, board, vertx, context, clock);
+        InputWatch watch = new InputWatch(pin, board.read(pin.name()), nodeId, vertx, context, clock);
         inputs.put(pin.name(), watch);
-        board.onChange(pin.name(), value -> watch.changed());
+        board.onChange(pin.name(), watch::changed);
       }
     }
     LOG.info("GPIO on {}: {} pin(s){}", nodeId, pins.size(), board.simulated() ? " on Pi4J's mock platform, nothing real is touched" : "");

@@ -8,14 +8,16 @@ import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Turns one input's raw changes into {@code codex32.gpio.events}: debounced (a change counts once
- * the pin kept its state for {@code debounce_ms}), at most {@link #BURST} events at once and
- * {@link #PER_SECOND} a second after that. A change over the limit is counted as dropped and the
- * pin's latest state is published as soon as the limit allows, so a listener always ends with the
- * right state. Raw changes arrive on the provider's thread; at most {@link #MAX_QUEUED} of them wait
- * for the verticle's context, more are dropped there, so a flapping line cannot flood the node.
+ * the pin kept its state for {@code debounce_ms}; with 0 every change counts), at most
+ * {@link #BURST} events at once and {@link #PER_SECOND} a second after that. A change over the
+ * limit is counted as dropped, and so is every change after it until the pin's latest state is
+ * published, as soon as the limit allows: a listener always ends with the right state. Raw changes
+ * arrive on the provider's thread; at most {@link #MAX_QUEUED} of them wait for the verticle's
+ * context, more are dropped there, so a flapping line cannot flood the node.
  */
 final class InputWatch {
 
@@ -25,31 +27,35 @@ final class InputWatch {
 
   private final PinSpec pin;
   private final String nodeId;
-  private final GpioBoard board;
   private final Vertx vertx;
   private final Context context;
   private final Clock clock;
   private final EventRateLimit limit;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicReference<PinValue> latest;
   private PinValue published;
+  /** Changes were dropped since the last event: the next one is the catch-up with the latest state. */
+  private boolean behind;
   private long debounceTimer = -1;
-  private long retryTimer = -1;
+  private long catchUpTimer = -1;
   private boolean stopped;
 
-  InputWatch(PinSpec pin, String nodeId, GpioBoard board, Vertx vertx, Context context, Clock clock) {
+  /** {@code state}: the pin's state now, what listeners are assumed to know. */
+  InputWatch(PinSpec pin, PinValue state, String nodeId, Vertx vertx, Context context, Clock clock) {
     this.pin = pin;
     this.nodeId = nodeId;
-    this.board = board;
     this.vertx = vertx;
     this.context = context;
     this.clock = clock;
     this.limit = new EventRateLimit(BURST, PER_SECOND, System.nanoTime());
-    this.published = board.read(pin.name());
+    this.latest = new AtomicReference<>(state);
+    this.published = state;
   }
 
-  /** A raw change, on the provider's thread; the pin's state is read again once it settled. */
-  void changed() {
+  /** A raw change to {@code value}, on the provider's thread. */
+  void changed(PinValue value) {
+    latest.set(value);
     if (queued.incrementAndGet() > MAX_QUEUED) {
       queued.decrementAndGet();
       dropped.incrementAndGet();
@@ -57,7 +63,7 @@ final class InputWatch {
     }
     context.runOnContext(v -> {
       queued.decrementAndGet();
-      debounce();
+      debounce(value);
     });
   }
 
@@ -65,45 +71,69 @@ final class InputWatch {
   void stop() {
     stopped = true;
     vertx.cancelTimer(debounceTimer);
-    vertx.cancelTimer(retryTimer);
+    vertx.cancelTimer(catchUpTimer);
   }
 
-  private void debounce() {
+  private void debounce(PinValue value) {
     if (stopped) {
       return;
     }
     if (pin.debounceMs() == 0) {
-      settled();
+      settled(value);
       return;
     }
     vertx.cancelTimer(debounceTimer);
     debounceTimer = vertx.setTimer(pin.debounceMs(), id -> {
       debounceTimer = -1;
-      settled();
+      settled(latest.get());
     });
   }
 
-  private void settled() {
+  private void settled(PinValue value) {
+    if (stopped || (value == published && !behind)) {
+      // bounced back to the state listeners know
+      return;
+    }
+    long now = System.nanoTime();
+    if (!behind && limit.tryTake(now)) {
+      publish(value);
+      return;
+    }
+    dropped.incrementAndGet();
+    behind = true;
+    scheduleCatchUp(now);
+  }
+
+  private void scheduleCatchUp(long now) {
+    if (catchUpTimer == -1) {
+      catchUpTimer = vertx.setTimer(limit.millisUntilNext(now), id -> {
+        catchUpTimer = -1;
+        catchUp();
+      });
+    }
+  }
+
+  private void catchUp() {
+    PinValue value = latest.get();
     if (stopped) {
       return;
     }
-    PinValue value = board.read(pin.name());
     if (value == published) {
+      behind = false;
       return;
     }
     long now = System.nanoTime();
     if (limit.tryTake(now)) {
-      published = value;
-      GpioEvent event = new GpioEvent(nodeId, pin.name(), value, value.edge(), clock.instant(), dropped.get());
-      vertx.eventBus().publish(Addresses.GPIO_EVENTS, event.toJson());
-      return;
+      behind = false;
+      publish(value);
+    } else {
+      scheduleCatchUp(now);
     }
-    dropped.incrementAndGet();
-    if (retryTimer == -1) {
-      retryTimer = vertx.setTimer(limit.millisUntilNext(now), id -> {
-        retryTimer = -1;
-        settled();
-      });
-    }
+  }
+
+  private void publish(PinValue value) {
+    published = value;
+    GpioEvent event = new GpioEvent(nodeId, pin.name(), value, value.edge(), clock.instant(), dropped.get());
+    vertx.eventBus().publish(Addresses.GPIO_EVENTS, event.toJson());
   }
 }

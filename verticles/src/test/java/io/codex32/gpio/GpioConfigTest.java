@@ -63,7 +63,8 @@ class GpioConfigTest {
   @Test
   void inputsDebounceByDefaultAndOutputsStartAndStopLow() {
     GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_GPIO_PINS",
-        "[{\"name\": \"door\", \"bcm\": 4, \"mode\": \"input\"}, {\"name\": \"lamp\", \"bcm\": 5, \"mode\": \"output\", \"active_low\": true}]"));
+        "[{\"name\": \"door\", \"bcm\": 4, \"mode\": \"input\"},"
+            + " {\"name\": \"lamp\", \"bcm\": 5, \"mode\": \"output\", \"active_low\": true}]"));
 
     assertThat(config.gpio().pins()).containsExactly(
         new PinSpec("door", 4, PinMode.INPUT, Pull.NONE, false, PinSpec.DEFAULT_DEBOUNCE_MS, null, null, 0, null),
