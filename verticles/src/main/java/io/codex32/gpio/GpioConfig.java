@@ -52,9 +52,4 @@ public record GpioConfig(boolean enabled, GpioProvider provider, List<PinSpec> p
   private static String key(int index) {
     return PINS_KEY + "[" + index + "]";
   }
-
-  /** The pin named {@code name}, or null. */
-  public PinSpec pin(String name) {
-    return pins.stream().filter(pin -> pin.name().equals(name)).findFirst().orElse(null);
-  }
 }

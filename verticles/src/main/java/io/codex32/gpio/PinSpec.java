@@ -24,7 +24,7 @@ public record PinSpec(String name, int bcm, PinMode mode, Pull pull, boolean act
   public static final int MAX_FREQUENCY_HZ = 100_000;
   public static final int DEFAULT_FREQUENCY_HZ = 1_000;
   /** The BCM pins carrying the Pi's hardware PWM channels. */
-  public static final Set<Integer> PWM_PINS = Set.of(12, 13, 18, 19);
+  private static final Set<Integer> PWM_PINS = Set.of(12, 13, 18, 19);
   private static final int MAX_LABEL = 64;
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
   private static final Set<String> KEYS = Set.of("name", "bcm", "mode", "pull", "active_low", "debounce_ms", "initial", "shutdown",
