@@ -155,8 +155,11 @@ public final class ConfigLoader {
         throw new ConfigException(key, "must be a whole number, got '" + value + "'");
       }
     }
-    if (value instanceof JsonObject || value instanceof JsonArray) {
-      throw new ConfigException(key, "must be a single value, not an object or array");
+    if (value instanceof JsonObject) {
+      throw new ConfigException(key, "must be a single value, not an object");
+    }
+    if (value instanceof JsonArray) {
+      throw new ConfigException(key, "must be a single value, not an array");
     }
     return value.toString();
   }
