@@ -63,6 +63,8 @@ fi
 if ! id -u "$user" >/dev/null 2>&1; then
   useradd --system --user-group --home-dir "$data_dir" --no-create-home --shell /usr/sbin/nologin "$user"
 fi
+# The unit runs with SupplementaryGroups=gpio (Raspberry Pi OS has the group; elsewhere it must exist)
+getent group gpio >/dev/null 2>&1 || groupadd --system gpio
 install -d -m 0755 -o root -g root "$app_dir"
 install -d -m 0750 -o "$user" -g "$user" "$data_dir"
 install -d -m 0750 -o root -g "$user" "$conf_dir"
@@ -88,6 +90,9 @@ CODEX32_NODE_ID=$node_id
 # how this node's bots reach a gateway
 #CODEX32_GATEWAY_API_URL=http://10.0.0.10:8080
 #CODEX32_GATEWAY_MQTT_URL=mqtt://10.0.0.10:1883
+# GPIO: auto = libgpiod on a Pi, else simulated; only declared pins can be touched
+#CODEX32_GPIO_PROVIDER=gpiod
+#CODEX32_GPIO_PINS=[{"name":"relay","bcm":17,"mode":"output","initial":"low","shutdown":"low"},{"name":"button","bcm":27,"mode":"input","pull":"up","debounce_ms":20}]
 CONF
   chgrp "$user" "$env_file"
   echo "install-edge-node: wrote $env_file (node id '$node_id')"

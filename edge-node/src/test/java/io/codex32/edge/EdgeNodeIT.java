@@ -121,4 +121,14 @@ class EdgeNodeIT {
     String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(output).contains("node.id");
   }
+
+  @Test
+  void duplicateGpioPinsStopTheStartWithExitCodeTwoNamingTheKey() throws Exception {
+    process = start("CODEX32_GPIO_PROVIDER", "mock", "CODEX32_GPIO_PINS",
+        "[{\"name\": \"relay\", \"bcm\": 17, \"mode\": \"output\"}, {\"name\": \"relay\", \"bcm\": 18, \"mode\": \"output\"}]");
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).isEqualTo(2);
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(output).contains("gpio.pins[1].name");
+  }
 }

@@ -17,6 +17,8 @@ public final class Addresses {
   public static final String DEVICE_TELEMETRY = PREFIX + "devices.telemetry";
   /** Device connection state (online / offline) and messages on devices/<id>/events. */
   public static final String DEVICE_EVENTS = PREFIX + "devices.events";
+  /** A debounced change of an input pin on some node: node, pin, value, edge, time, dropped. */
+  public static final String GPIO_EVENTS = PREFIX + "gpio.events";
   public static final String WORKFLOW_EVENTS = PREFIX + "workflows.events";
 
   private Addresses() {
@@ -25,6 +27,11 @@ public final class Addresses {
   /** Request/reply address of a node's executor: start, stop, restart, remove, logs, metrics. */
   public static String executor(String nodeId) {
     return PREFIX + "node." + nodeId + ".executor";
+  }
+
+  /** Request/reply address of a node's GPIO: read, write, toggle, pulse, pwm on declared pins. */
+  public static String gpio(String nodeId) {
+    return PREFIX + "node." + nodeId + ".gpio";
   }
 
   public static String botLogs(String botId) {

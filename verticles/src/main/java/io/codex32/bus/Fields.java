@@ -77,6 +77,13 @@ final class Fields {
     return value == null ? null : value.intValue();
   }
 
+  double decimal(String key) {
+    if (json.getValue(key) == null) {
+      throw UnreadableMessage.missing(key);
+    }
+    return decimal(key, 0);
+  }
+
   double decimal(String key, double otherwise) {
     Object value = json.getValue(key);
     if (value != null && !(value instanceof Number)) {

@@ -152,12 +152,14 @@ public final class ClusterLink extends VerticleBase {
   }
 
   /**
-   * Bot events, node heartbeats and log lines go to the cluster while a gateway is there. Bot status
-   * transitions are also kept for a gateway that is not there (yet); the rest (heartbeats, metrics
-   * samples, log lines) is live-only and dropped while disconnected.
+   * Bot events, node heartbeats, log lines and GPIO events go to the cluster while a gateway is
+   * there. Bot status transitions are also kept for a gateway that is not there (yet); the rest
+   * (heartbeats, metrics samples, log lines, input changes) is live-only and dropped while
+   * disconnected.
    */
   private static boolean forCluster(String address) {
-    return address.equals(Addresses.BOT_EVENTS) || address.equals(Addresses.NODE_HEARTBEAT) || address.startsWith(Addresses.botLogs(""));
+    return address.equals(Addresses.BOT_EVENTS) || address.equals(Addresses.NODE_HEARTBEAT) || address.startsWith(Addresses.botLogs(""))
+        || address.equals(Addresses.GPIO_EVENTS);
   }
 
   private void forward(String address, JsonObject body) {
@@ -251,11 +253,14 @@ public final class ClusterLink extends VerticleBase {
   private record Member(Vertx vertx, HazelcastClusterManager manager) {
   }
 
-  /** Registers this node's executor address and the bots' heartbeat address on the cluster. */
+  /** Registers this node's executor and GPIO addresses and the bots' heartbeat address on the cluster. */
   private Future<Void> relay(Vertx joined) {
     String executor = Addresses.executor(nodeId);
+    String gpio = Addresses.gpio(nodeId);
     return joined.eventBus().consumer(executor, message -> context.runOnContext(v -> command(executor, message)))
         .completion()
+        .compose(v -> joined.eventBus().consumer(gpio, message -> context.runOnContext(ignored -> pass(gpio, message, "gpio_unavailable")))
+            .completion())
         .compose(v -> joined.eventBus().<JsonObject>consumer(Addresses.BOT_HEARTBEATS,
             message -> context.runOnContext(ignored -> vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, message.body())))
             .completion());
@@ -275,14 +280,22 @@ public final class ClusterLink extends VerticleBase {
       reportedSinceJoin = true;
       replay(clustered, "the leading gateway asked for a report");
     }
-    // the executor's failure goes back as it is: its code and its {"code","message"}
+    pass(address, message, "executor_unavailable");
+  }
+
+  /**
+   * Hands a request from the cluster to this node's own bus and its answer back. A failure of the
+   * node's verticle goes back as it is (its code and its {"code","message"}); no answer is a 503
+   * {@code unavailable}.
+   */
+  private void pass(String address, Message<Object> message, String unavailable) {
     vertx.eventBus().request(address, message.body(), new DeliveryOptions().setSendTimeout(COMMAND_TIMEOUT_MS))
         .onSuccess(reply -> message.reply(reply.body()))
         .onFailure(failure -> {
           if (failure instanceof ReplyException e) {
             message.fail(e.failureCode(), e.getMessage());
           } else {
-            BusFailures.fail(message, failure, "executor_unavailable");
+            BusFailures.fail(message, failure, unavailable);
           }
         });
   }

@@ -1,6 +1,7 @@
 package io.codex32.config;
 
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -123,10 +124,16 @@ public final class ConfigLoader {
     return ENV_PREFIX + key.replace('.', '_').toUpperCase(Locale.ROOT);
   }
 
-  /** Converts a value to the type of the default; a null default accepts a string. */
+  /**
+   * Converts a value to the type of the default; a null default accepts a string. An array default
+   * (like {@code gpio.pins}) takes an array from a file, or its JSON text from the environment.
+   */
   private static Object coerce(String key, Object current, Object value) {
     if (value == null) {
       return null;
+    }
+    if (current instanceof JsonArray) {
+      return array(key, value);
     }
     if (current instanceof Boolean) {
       if (value instanceof Boolean) {
@@ -151,6 +158,20 @@ public final class ConfigLoader {
     if (value instanceof JsonObject) {
       throw new ConfigException(key, "must be a single value, not an object");
     }
+    if (value instanceof JsonArray) {
+      throw new ConfigException(key, "must be a single value, not an array");
+    }
     return value.toString();
+  }
+
+  private static JsonArray array(String key, Object value) {
+    if (value instanceof JsonArray array) {
+      return array;
+    }
+    try {
+      return new JsonArray(value.toString());
+    } catch (DecodeException e) {
+      throw new ConfigException(key, "must be a JSON array: " + e.getMessage());
+    }
   }
 }

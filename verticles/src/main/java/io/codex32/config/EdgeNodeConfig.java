@@ -1,5 +1,6 @@
 package io.codex32.config;
 
+import io.codex32.gpio.GpioConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.regex.Pattern;
  * how often a reachable gateway is looked for then.
  */
 public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluster, NodeConfig node, ExecutorConfig executor,
-    String gatewayApiUrl, String gatewayMqttUrl, int eventBuffer, long rejoinIntervalMs) {
+    String gatewayApiUrl, String gatewayMqttUrl, int eventBuffer, long rejoinIntervalMs, GpioConfig gpio) {
 
   private static final Pattern API_URL = Pattern.compile("https?://[^\\s]{1,2040}");
   private static final Pattern MQTT_URL = Pattern.compile("mqtts?://[^\\s]{1,2040}");
@@ -29,7 +30,8 @@ public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluste
     return new EdgeNodeConfig(HttpConfig.from(s), Path.of(s.requiredString("data_dir")), ClusterConfig.from(s), NodeConfig.from(s),
         ExecutorConfig.from(s), url(s, "gateway.api_url", API_URL, "https://gateway:8080"),
         url(s, "gateway.mqtt_url", MQTT_URL, "mqtts://gateway:8883"),
-        (int) s.number("cluster.event_buffer", 100, 1_000_000), s.number("cluster.rejoin_interval_ms", 100, 60_000));
+        (int) s.number("cluster.event_buffer", 100, 1_000_000), s.number("cluster.rejoin_interval_ms", 100, 60_000),
+        s.gpio());
   }
 
   /** What this node's bots get as CODEX32_API_URL / CODEX32_MQTT_URL: the gateway as they reach it. */

@@ -1,5 +1,6 @@
 package io.codex32.config;
 
+import io.codex32.gpio.GpioConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import java.util.Map;
  */
 public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, PgConfig pg, RedisConfig redis,
     ClusterConfig cluster, NodeConfig node, Duration nodeOfflineAfter, String adminPassword, ExecutorConfig executor, AuthConfig auth,
-    WsConfig ws) {
+    WsConfig ws, GpioConfig gpio) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -45,7 +46,8 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         adminPassword,
         ExecutorConfig.from(s),
         AuthConfig.from(s),
-        WsConfig.from(s));
+        WsConfig.from(s),
+        s.gpio());
   }
 
   public String nodeId() {

@@ -1,5 +1,7 @@
 package io.codex32.config;
 
+import io.codex32.gpio.GpioConfig;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.List;
@@ -76,5 +78,14 @@ final class Settings {
       return List.of();
     }
     return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  /** {@code gpio.enabled}, {@code gpio.provider}, {@code gpio.pins}. */
+  GpioConfig gpio() {
+    Object pins = raw(GpioConfig.PINS_KEY);
+    if (!(pins instanceof JsonArray array)) {
+      throw new ConfigException(GpioConfig.PINS_KEY, "must be a JSON array of pins");
+    }
+    return GpioConfig.of(flag("gpio.enabled"), requiredString("gpio.provider"), array);
   }
 }

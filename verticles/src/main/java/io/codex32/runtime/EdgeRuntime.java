@@ -12,7 +12,7 @@ import java.util.function.Function;
 /**
  * An edge node on a Vert.x of its own, never clustered, so that it starts, adopts and supervises its
  * bots whether or not a gateway is reachable. Start-up: the {@link ClusterLink} (with
- * {@code cluster.enabled}), the HTTP server, the executor, the heartbeat.
+ * {@code cluster.enabled}), the HTTP server, the GPIO (with {@code gpio.enabled}), the executor, the heartbeat.
  */
 public final class EdgeRuntime {
 
@@ -50,14 +50,18 @@ public final class EdgeRuntime {
   }
 
   private static NodeSettings nodeSettings(EdgeNodeConfig config) {
-    return new NodeSettings(config.node(), config.dataDir(), config.executor(), config.gatewayApiUrl(), config.gatewayMqttUrl());
+    return new NodeSettings(config.node(), config.dataDir(), config.executor(), config.gatewayApiUrl(), config.gatewayMqttUrl(),
+        config.gpio());
   }
 
   public int httpPort() {
     return httpPort;
   }
 
-  /** Undeploys its verticles: the bots keep running (the next start adopts them), the link leaves the cluster. */
+  /**
+   * Undeploys its verticles: the bots keep running (the next start adopts them), outputs go to their
+   * shutdown states, the link leaves the cluster.
+   */
   public Future<Void> close() {
     return Future.join(vertx.deploymentIDs().stream().map(vertx::undeploy).toList()).mapEmpty();
   }

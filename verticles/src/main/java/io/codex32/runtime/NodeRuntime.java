@@ -2,6 +2,7 @@ package io.codex32.runtime;
 
 import io.codex32.config.HttpConfig;
 import io.codex32.executor.ExecutorVerticle;
+import io.codex32.gpio.GpioVerticle;
 import io.codex32.http.NodeHttpVerticle;
 import io.codex32.nodes.NodeHeartbeatVerticle;
 import io.vertx.core.Future;
@@ -12,9 +13,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * What every node runs, the gateway's own node and an edge node alike: the executor of its bots and
- * the heartbeat that announces it; and, on a node without the gateway's HTTP verticles, its own
- * HTTP server.
+ * What every node runs, the gateway's own node and an edge node alike: its GPIO (with
+ * {@code gpio.enabled}), the executor of its bots and the heartbeat that announces it; and, on a
+ * node without the gateway's HTTP verticles, its own HTTP server.
  */
 public final class NodeRuntime {
 
@@ -36,13 +37,23 @@ public final class NodeRuntime {
   }
 
   /**
-   * Deploys the executor, then the heartbeat, which reports the executor's bots. {@code botTokens}
+   * Deploys the GPIO, then the executor, then the heartbeat, which reports the executor's bots.
+   * The GPIO comes first so that outputs are in their initial (safe) state before any bot starts or
+   * is adopted, and a node whose pins cannot be opened stops before it runs bots. {@code botTokens}
    * issues the token a bot gets as CODEX32_BOT_TOKEN (null on a node that cannot sign tokens).
    */
   public Future<Void> start(NodeSettings settings, Function<String, Future<String>> botTokens) {
-    return ExecutorVerticle.create(vertx, settings.executorSettings(), botTokens, clock)
+    return deployGpio(settings)
+        .compose(gpio -> ExecutorVerticle.create(vertx, settings.executorSettings(), botTokens, clock))
         .compose(vertx::deployVerticle)
         .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, settings.node(), clock))
         .mapEmpty();
+  }
+
+  private Future<Void> deployGpio(NodeSettings settings) {
+    if (!settings.gpio().enabled()) {
+      return Future.succeededFuture();
+    }
+    return GpioVerticle.deploy(vertx, settings.node().id(), settings.gpio(), clock).mapEmpty();
   }
 }

@@ -173,6 +173,39 @@ class BusContractTest {
   }
 
   @Test
+  void gpioRequestsRepliesAndEventsReadBack() {
+    List<GpioRequest> requests = List.of(new GpioRequest.Read("relay"), new GpioRequest.ReadAll(),
+        new GpioRequest.Write("relay", PinValue.HIGH), new GpioRequest.Toggle("relay"), new GpioRequest.Pulse("relay", PinValue.LOW, 500),
+        new GpioRequest.Pwm("fan", 37.5, 2000), new GpioRequest.Pwm("fan", 0, null));
+    for (GpioRequest request : requests) {
+      assertThat(GpioRequest.fromJson(request.toJson())).isEqualTo(request);
+    }
+    assertThat(new GpioRequest.Write("relay", PinValue.HIGH).toJson())
+        .isEqualTo(new JsonObject().put("v", 1).put("action", "write").put("pin", "relay").put("value", "high"));
+
+    GpioReply.PinState relay = new GpioReply.PinState("relay", 17, PinMode.OUTPUT, PinValue.HIGH, null, null, "Relay");
+    GpioReply.PinState fan = new GpioReply.PinState("fan", 18, PinMode.PWM, null, 37.5, 2000, null);
+    GpioReply one = new GpioReply.Pin(relay, true);
+    assertThat(GpioReply.fromJson(new GpioRequest.Toggle("relay"), one.toJson())).isEqualTo(one);
+    assertThat(one.toJson().getJsonObject("pin").getString("value")).isEqualTo("high");
+    GpioReply all = new GpioReply.Pins(List.of(relay, fan), false);
+    assertThat(GpioReply.fromJson(new GpioRequest.ReadAll(), all.toJson())).isEqualTo(all);
+
+    GpioEvent event = new GpioEvent("pi-1", "button", PinValue.LOW, PinEdge.FALLING, T, 3);
+    assertThat(GpioEvent.fromJson(event.toJson())).isEqualTo(event);
+    assertThat(event.toJson().fieldNames()).containsExactly("v", "node", "pin", "value", "edge", "time", "dropped");
+  }
+
+  @Test
+  void unreadableGpioRequestsFailWithAStableCode() {
+    assertCode(() -> GpioRequest.fromJson(new JsonObject().put("action", "explode")), "unknown_action");
+    assertCode(() -> GpioRequest.fromJson(new JsonObject().put("action", "write").put("pin", "relay").put("value", "on")), "unknown_type");
+    assertCode(() -> GpioRequest.fromJson(new JsonObject().put("action", "pwm").put("pin", "fan")), "missing_field");
+    assertCode(() -> GpioRequest.fromJson(new JsonObject().put("action", "pulse").put("pin", "relay").put("value", "high")
+        .put("duration_ms", "soon")), "bad_field");
+  }
+
+  @Test
   void theVersionCanBeTakenOutForClients() {
     JsonObject json = new BotHeartbeat("weather", T, null, null).toJson();
     assertThat(Contract.withoutVersion(json).fieldNames()).containsExactly("bot_id", "time");

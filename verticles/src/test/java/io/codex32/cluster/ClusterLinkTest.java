@@ -2,10 +2,25 @@ package io.codex32.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
+import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutput;
 import io.codex32.bot.BotStatus;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.BotEvent;
+import io.codex32.bus.GpioEvent;
+import io.codex32.bus.GpioReply;
+import io.codex32.bus.GpioRequest;
+import io.codex32.bus.PinEdge;
+import io.codex32.bus.PinMode;
+import io.codex32.bus.PinValue;
 import io.codex32.config.ClusterConfig;
+import io.codex32.gpio.GpioProvider;
+import io.codex32.gpio.GpioVerticle;
+import io.codex32.gpio.Pi4jBoard;
+import io.codex32.gpio.PinSpec;
+import io.codex32.gpio.Pull;
 import io.codex32.test.Await;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
@@ -15,6 +30,7 @@ import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -103,6 +119,36 @@ class ClusterLinkTest {
     JsonObject status = linkStatus();
     assertThat(status.getLong("events_dropped")).isZero();
     assertThat(status.getInteger("joins")).isEqualTo(2);
+  }
+
+  @Test
+  void gpioRequestsComeInAndInputChangesGoOutOnTheMock() throws Exception {
+    int port = freePort();
+    node = TestVertx.create();
+    PinSpec relay = new PinSpec("relay", 17, PinMode.OUTPUT, null, false, 0, PinValue.LOW, PinValue.LOW, 0, null);
+    PinSpec button = new PinSpec("button", 27, PinMode.INPUT, Pull.UP, false, 0, null, null, 0, null);
+    Context pi4j = Pi4jBoard.context(GpioProvider.MOCK);
+    get(GpioVerticle.deploy(node, new GpioVerticle(NODE, List.of(relay, button), new Pi4jBoard(pi4j, List.of(relay, button), true),
+        Clock.systemUTC())));
+    link = new ClusterLink(config(port, 0), NODE, 100, 200);
+    get(node.deployVerticle(link));
+    startGateway(port);
+    List<GpioEvent> gpioEvents = new CopyOnWriteArrayList<>();
+    get(gateway.eventBus().<JsonObject>consumer(Addresses.GPIO_EVENTS, message -> gpioEvents.add(GpioEvent.fromJson(message.body())))
+        .completion());
+    awaitTrue(() -> linkStatus().getBoolean("connected"), "the link joining the gateway");
+
+    GpioRequest write = new GpioRequest.Write("relay", PinValue.HIGH);
+    GpioReply reply = GpioReply.fromJson(write, get(gateway.eventBus().request(Addresses.gpio(NODE), write.toJson())).body());
+    assertThat(((GpioReply.Pin) reply).pin().value()).isEqualTo(PinValue.HIGH);
+    assertThat(pi4j.registry().get(Pi4jBoard.ioId(relay), MockDigitalOutput.class).state()).isEqualTo(DigitalState.HIGH);
+    Throwable unknown = cause(gateway.eventBus().request(Addresses.gpio(NODE), new GpioRequest.Read("nothing").toJson()));
+    assertThat(((ReplyException) unknown).failureCode()).as("the node's failure code, unchanged").isEqualTo(404);
+
+    pi4j.registry().get(Pi4jBoard.ioId(button), MockDigitalInput.class).mockState(DigitalState.HIGH);
+    awaitTrue(() -> !gpioEvents.isEmpty(), "the button's edge at the gateway");
+    assertThat(gpioEvents.get(0)).extracting(GpioEvent::node, GpioEvent::pin, GpioEvent::edge).containsExactly(NODE, "button",
+        PinEdge.RISING);
   }
 
   @Test

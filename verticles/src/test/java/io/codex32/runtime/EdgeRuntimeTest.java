@@ -3,12 +3,18 @@ package io.codex32.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.GpioReply;
+import io.codex32.bus.GpioRequest;
+import io.codex32.bus.PinMode;
+import io.codex32.bus.PinValue;
 import io.codex32.config.EdgeNodeConfig;
 import io.codex32.metrics.VertxFactory;
 import io.codex32.test.Await;
 import io.codex32.test.JvmWarmUp;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,9 +52,14 @@ class EdgeRuntimeTest {
   }
 
   private EdgeRuntime start() {
-    EdgeNodeConfig config = EdgeNodeConfig.load(List.of(), Map.of("CODEX32_HTTP_PORT", "0", "CODEX32_HTTP_HOST", "127.0.0.1",
+    return start(Map.of());
+  }
+
+  private EdgeRuntime start(Map<String, String> more) {
+    Map<String, String> env = new HashMap<>(Map.of("CODEX32_HTTP_PORT", "0", "CODEX32_HTTP_HOST", "127.0.0.1",
         "CODEX32_NODE_ID", "pi-test", "CODEX32_DATA_DIR", dataDir.toString(), "CODEX32_NODE_HEARTBEAT_INTERVAL_MS", "200"));
-    return Await.result(EdgeRuntime.start(vertx, config));
+    env.putAll(more);
+    return Await.result(EdgeRuntime.start(vertx, EdgeNodeConfig.load(List.of(), env)));
   }
 
   private HttpResponse<String> get(EdgeRuntime edge, String path) throws Exception {
@@ -77,5 +89,24 @@ class EdgeRuntimeTest {
         new JsonObject().put("action", "summary"))).body();
     assertThat(summary.getInteger("bots")).isZero();
     Await.until(() -> heartbeats.stream().anyMatch(beat -> "pi-test".equals(beat.getString("id"))), "a heartbeat of pi-test");
+  }
+
+  @Test
+  void runsTheGpioOfItsDeclaredPinsOnTheMock() {
+    start(Map.of("CODEX32_GPIO_PROVIDER", "mock", "CODEX32_GPIO_PINS",
+        "[{\"name\": \"relay\", \"bcm\": 17, \"mode\": \"output\", \"initial\": \"high\"}]"));
+
+    GpioRequest read = new GpioRequest.ReadAll();
+    GpioReply reply = GpioReply.fromJson(read, Await.result(vertx.eventBus().request(Addresses.gpio("pi-test"), read.toJson())).body());
+    assertThat(reply).isEqualTo(new GpioReply.Pins(
+        List.of(new GpioReply.PinState("relay", 17, PinMode.OUTPUT, PinValue.HIGH, null, null, null)), true));
+  }
+
+  @Test
+  void deploysNoGpioWhenItIsDisabled() {
+    start(Map.of("CODEX32_GPIO_ENABLED", "false"));
+
+    Throwable none = Await.cause(vertx.eventBus().request(Addresses.gpio("pi-test"), new GpioRequest.ReadAll().toJson()));
+    assertThat(none).isInstanceOfSatisfying(ReplyException.class, e -> assertThat(e.failureType()).isEqualTo(ReplyFailure.NO_HANDLERS));
   }
 }
