@@ -54,10 +54,6 @@ final class LineSplitter {
     skipping = false;
   }
 
-  boolean hasPartialLine() {
-    return length > 0;
-  }
-
   private void append(byte[] buf, int from, int count, Consumer<RawLine> sink) {
     int room = maxLineBytes - length;
     int taken = Math.min(room, count);
