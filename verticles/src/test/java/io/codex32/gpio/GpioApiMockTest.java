@@ -195,6 +195,20 @@ class GpioApiMockTest {
         .containsExactly("bot:relay-bot node=local pin=relay old=" + before + " new=" + toggled.json().getString("value"));
   }
 
+  @Test
+  void aGpioGrantIsValidatedAndAPatchWithNullRemovesIt() {
+    for (JsonArray bad : List.of(new JsonArray().add("Relay 1"), new JsonArray().add("relay").add("relay"), new JsonArray().add(17))) {
+      Response refused = gateway.send("POST", "/api/v1/bots", new JsonObject().put("id", "bad-grant").put("gpio", bad)
+          .put("command", List.of("python3", "bot.py")), admin);
+      assertThat(refused.status()).as(bad.encode() + " → " + refused).isEqualTo(400);
+    }
+    createBot(new JsonObject().put("id", "granted-once").put("gpio", new JsonArray().add("siren")).put("placement", node("local")));
+    Response patched = gateway.send("PATCH", "/api/v1/bots/granted-once", new JsonObject().putNull("gpio"), admin);
+    assertThat(patched.status()).as(patched.toString()).isEqualTo(200);
+    assertThat(patched.json().containsKey("gpio")).isFalse();
+    assertThat(gateway.get("/api/v1/self/gpio/siren", gateway.botToken("granted-once")).status()).isEqualTo(403);
+  }
+
   private static JsonObject act(String pin, JsonObject body) {
     Response response = post("/api/v1/nodes/local/gpio/" + pin, body);
     assertThat(response.status()).as(response.toString()).isEqualTo(200);
