@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  *
  * <p>Records live in the store collection {@value #COLLECTION}, one document per record, under
  * the id {@code %020d} of their sequence number (so ids sort like sequence numbers). Fields:
- * {@code seq, time, actor, action, target, result, source_ip, request_id, prev_hash, hash}. The
+ * {@code seq, time, actor, action, target, result, source_ip, request_id, prev_hash, hash}, and
+ * {@code details} when the entry has some. The
  * first record's {@code prev_hash} is 64 zeros. {@code hash} is the lowercase hex SHA-256 of the
  * UTF-8 bytes of this canonical text (one line per field, fixed order, {@code \n} after each):
  *
@@ -45,6 +46,8 @@ import java.util.stream.Collectors;
  * prev_hash=&lt;v&gt;
  * </pre>
  *
+ * followed, only for a record that has {@code details}, by one more line {@code details=<v>}
+ * (records without details hash exactly as before details existed),
  * where {@code <v>} is {@code -} for null, otherwise the value's UTF-8 byte length, {@code :} and
  * the value. The length prefix keeps values with newlines or {@code =} unambiguous and null
  * distinct from the empty string. Tools outside Java can recompute it from this description.
@@ -61,6 +64,7 @@ public final class AuditLog {
   public static final int MAX_LIMIT = 1000;
 
   private static final String CANONICAL_VERSION = "codex32-audit-v1";
+  private static final String DETAILS = "details";
   private static final List<String> HASHED_TEXT_FIELDS =
       List.of("time", "actor", "action", "target", "result", "source_ip", "request_id", "prev_hash");
   /** Another writer on a shared store may take our sequence number; we reload the head and retry this often. */
@@ -175,6 +179,9 @@ public final class AuditLog {
         .put("source_ip", entry.sourceIp())
         .put("request_id", entry.requestId())
         .put("prev_hash", previous.hash());
+    if (entry.details() != null) {
+      record.put(DETAILS, entry.details());
+    }
     return record.put("hash", hash(record));
   }
 
@@ -187,18 +194,24 @@ public final class AuditLog {
     }
     canonical.append("seq=").append(seq).append('\n');
     for (String field : HASHED_TEXT_FIELDS) {
-      Object value = record.getValue(field);
-      canonical.append(field).append('=');
-      if (value == null) {
-        canonical.append('-');
-      } else if (value instanceof String text) {
-        canonical.append(text.getBytes(StandardCharsets.UTF_8).length).append(':').append(text);
-      } else {
-        throw new IllegalArgumentException(field + " is not a string");
-      }
-      canonical.append('\n');
+      appendLine(canonical, field, record.getValue(field));
+    }
+    if (record.containsKey(DETAILS)) {
+      appendLine(canonical, DETAILS, record.getValue(DETAILS));
     }
     return sha256Hex(canonical.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void appendLine(StringBuilder canonical, String field, Object value) {
+    canonical.append(field).append('=');
+    if (value == null) {
+      canonical.append('-');
+    } else if (value instanceof String text) {
+      canonical.append(text.getBytes(StandardCharsets.UTF_8).length).append(':').append(text);
+    } else {
+      throw new IllegalArgumentException(field + " is not a string");
+    }
+    canonical.append('\n');
   }
 
   // ---- listing ----

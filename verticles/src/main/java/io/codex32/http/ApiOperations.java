@@ -22,6 +22,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,7 +42,8 @@ final class ApiOperations {
   }
 
   Map<String, Function<ApiCall, Future<ApiResult>>> all() {
-    return Map.ofEntries(
+    Map<String, Function<ApiCall, Future<ApiResult>>> all = new HashMap<>(new GpioOperations(s.gpio(), s.self()).all());
+    all.putAll(Map.ofEntries(
         Map.entry("login", this::login),
         Map.entry("refresh", this::refresh),
         Map.entry("logout", this::logout),
@@ -87,7 +89,8 @@ final class ApiOperations {
         Map.entry("listNodes", call -> Future.succeededFuture(ApiResult.ok(items(s.nodes().list(), NodeView::toJson)))),
         Map.entry("getNode", call -> s.nodes().get(call.path("id")).map(node -> ApiResult.ok(node.toJson()))),
         Map.entry("getDeviceCommand", call -> s.commands().get(call.path("id"), call.path("commandId"))
-            .map(c -> ApiResult.ok(s.commands().view(c)))));
+            .map(c -> ApiResult.ok(s.commands().view(c))))));
+    return all;
   }
 
   private Future<ApiResult> login(ApiCall call) {

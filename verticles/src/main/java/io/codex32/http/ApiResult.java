@@ -4,8 +4,15 @@ import io.vertx.core.json.JsonObject;
 import java.util.HashMap;
 import java.util.Map;
 
-/** What an operation answers: status, JSON body (or null for none) and extra headers. */
-public record ApiResult(int status, JsonObject body, Map<String, String> headers) {
+/**
+ * What an operation answers: status, JSON body (or null for none) and extra headers; and, for the
+ * audit trail only, what the change was ({@code auditDetails}, null for most operations).
+ */
+public record ApiResult(int status, JsonObject body, Map<String, String> headers, String auditDetails) {
+
+  public ApiResult(int status, JsonObject body, Map<String, String> headers) {
+    this(status, body, headers, null);
+  }
 
   public static ApiResult ok(JsonObject body) {
     return new ApiResult(200, body, Map.of());
@@ -26,6 +33,10 @@ public record ApiResult(int status, JsonObject body, Map<String, String> headers
   public ApiResult withHeader(String name, String value) {
     Map<String, String> copy = new HashMap<>(headers);
     copy.put(name, value);
-    return new ApiResult(status, body, Map.copyOf(copy));
+    return new ApiResult(status, body, Map.copyOf(copy), auditDetails);
+  }
+
+  public ApiResult withAuditDetails(String details) {
+    return new ApiResult(status, body, headers, details);
   }
 }

@@ -5,6 +5,7 @@ import io.codex32.config.HttpConfig;
 import io.codex32.devices.DeviceCommands;
 import io.codex32.devices.DeviceService;
 import io.codex32.health.HealthChecks;
+import io.codex32.nodes.GpioClient;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -16,5 +17,5 @@ import io.codex32.supervisor.Leadership;
 /** The domain services the HTTP API exposes, shared by every verticle instance. */
 public record ApiServices(HttpConfig http, BotService bots, AuthService auth, UserService users,
     ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self,
-    HealthChecks health, NodeRegistry nodes, Leadership leadership) {
+    HealthChecks health, NodeRegistry nodes, Leadership leadership, GpioClient gpio) {
 }

@@ -32,6 +32,11 @@ final class AuditRecorder {
 
   /** Records the outcome if the request changes something; never fails. */
   Future<Void> record(RoutingContext rc, int status, String errorCode) {
+    return record(rc, status, errorCode, null);
+  }
+
+  /** {@link #record(RoutingContext, int, String)} with what the change was ({@code details}, may be null). */
+  Future<Void> record(RoutingContext rc, int status, String errorCode, String details) {
     HttpMethod method = rc.request().method();
     if (method == HttpMethod.GET || method == HttpMethod.HEAD || method == HttpMethod.OPTIONS
         || !rc.normalizedPath().startsWith("/api/")) {
@@ -45,7 +50,7 @@ final class AuditRecorder {
       return Future.succeededFuture();
     }
     AuditEntry entry = new AuditEntry(actor(rc), action == null ? method.name() + " " + rc.normalizedPath() : action,
-        target(rc), result, RequestLog.sourceIp(rc), RequestLog.requestId(rc));
+        target(rc), result, RequestLog.sourceIp(rc), RequestLog.requestId(rc), details);
     return audit.record(entry)
         .<Void>mapEmpty()
         .recover(failure -> {

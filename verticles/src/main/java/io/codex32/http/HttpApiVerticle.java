@@ -103,7 +103,7 @@ public final class HttpApiVerticle extends VerticleBase {
           RequestLog.sourceIp(rc), RequestLog.requestId(rc));
       Future.<Void>succeededFuture()
           .compose(v -> operation.apply(call))
-          .compose(result -> audit.record(rc, result.status(), null).map(result))
+          .compose(result -> audit.record(rc, result.status(), null, result.auditDetails()).map(result))
           .onSuccess(result -> write(rc, result))
           .onFailure(rc::fail);
     };

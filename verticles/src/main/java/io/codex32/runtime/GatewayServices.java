@@ -15,6 +15,7 @@ import io.codex32.http.ApiServices;
 import io.codex32.live.LiveState;
 import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttServices;
+import io.codex32.nodes.EventBusGpioClient;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -70,7 +71,7 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,
         authService, self);
     ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self, healthChecks(store, live), nodes, leadership);
+        commands, self, healthChecks(store, live), nodes, leadership, new EventBusGpioClient(vertx, nodes));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
 

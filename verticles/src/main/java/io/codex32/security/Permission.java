@@ -19,7 +19,9 @@ public enum Permission {
   /** Read devices, their live state and their commands. */
   DEVICES_READ,
   /** Register, change, delete devices, rotate their secrets and send them commands. */
-  DEVICES_WRITE;
+  DEVICES_WRITE,
+  /** Drive the GPIO pins of nodes (write, toggle, pulse, pwm); reading them needs {@link #BOTS_READ}. */
+  GPIO_CONTROL;
 
   public String wireName() {
     return name().toLowerCase(Locale.ROOT);

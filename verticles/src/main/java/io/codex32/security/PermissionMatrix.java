@@ -17,7 +17,7 @@ public final class PermissionMatrix {
     GRANTS.put(Role.VIEWER, EnumSet.of(Permission.BOTS_READ, Permission.DEVICES_READ));
     GRANTS.put(Role.USER, EnumSet.of(Permission.BOTS_READ, Permission.BOTS_CONTROL, Permission.DEVICES_READ));
     GRANTS.put(Role.OPERATOR, EnumSet.of(Permission.BOTS_READ, Permission.BOTS_CONTROL, Permission.BOTS_WRITE,
-        Permission.DEVICES_READ, Permission.DEVICES_WRITE));
+        Permission.DEVICES_READ, Permission.DEVICES_WRITE, Permission.GPIO_CONTROL));
     GRANTS.put(Role.ADMIN, EnumSet.allOf(Permission.class));
   }
 

@@ -2,6 +2,7 @@ package io.codex32.supervisor;
 
 import io.codex32.bus.Addresses;
 import io.codex32.bus.BotHeartbeat;
+import io.codex32.error.Codex32Exception;
 import io.codex32.live.BotLiveState;
 import io.codex32.live.MetricPoint;
 import io.vertx.core.Future;
@@ -11,7 +12,8 @@ import java.util.List;
 
 /**
  * What a bot may do about itself with its CODEX32_BOT_TOKEN, over REST or MQTT: read its own spec,
- * status and recent metrics, and send heartbeats. Heartbeats go into the live state (so every
+ * status and recent metrics, send heartbeats, and use the GPIO pins of its node that its spec
+ * grants. Heartbeats go into the live state (so every
  * gateway instance shows the newest) and on the event bus to whichever executor supervises the
  * bot (its watchdog restarts bots that stop sending them).
  */
@@ -38,6 +40,19 @@ public final class BotSelfService {
         // a bot not placed on a node, or whose executor is away, still learns its spec and status
         .otherwise(List.<MetricPoint>of())
         .compose(history -> bots.view(bot).map(view -> new BotSelf(view, history))));
+  }
+
+  /**
+   * The node whose {@code pin} the bot may use: 403 when its spec does not grant the pin, 409
+   * {@code unschedulable} while the bot has no node.
+   */
+  public Future<String> gpioNode(String botId, String pin) {
+    return bots.get(botId).map(bot -> {
+      if (!bot.spec().grantsGpio(pin)) {
+        throw Codex32Exception.forbidden("bot '" + botId + "' may not use pin '" + pin + "': its spec's gpio does not list it");
+      }
+      return BotPlacement.nodeOf(bot);
+    });
   }
 
   /** Records the heartbeat in the live state and hands it to the executors. */

@@ -5,6 +5,7 @@ import io.codex32.bus.BotEvent;
 import io.codex32.bus.BotLogLine;
 import io.codex32.bus.Contract;
 import io.codex32.bus.DeviceTelemetry;
+import io.codex32.bus.GpioEvent;
 import io.codex32.bus.NodeEvent;
 import io.codex32.bus.UnreadableMessage;
 import io.vertx.core.json.JsonArray;
@@ -83,6 +84,10 @@ final class BusEvent {
     if (address.equals(Addresses.DEVICE_TELEMETRY)) {
       String device = DeviceTelemetry.fromJson(body).publish().deviceId();
       return List.of(new BusEvent("devices/" + device + "/telemetry", null, "telemetry", Contract.withoutVersion((JsonObject) body)));
+    }
+    if (address.equals(Addresses.GPIO_EVENTS)) {
+      String node = GpioEvent.fromJson(body).node();
+      return List.of(new BusEvent("gpio/" + node, "gpio", "gpio", Contract.withoutVersion((JsonObject) body)));
     }
     if (address.startsWith(Addresses.botLogs(""))) {
       BotLogLine.fromJson(body);

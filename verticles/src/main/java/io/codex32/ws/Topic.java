@@ -14,7 +14,7 @@ record Topic(String name, Kind kind, String id) {
   /** Bot ids, node ids and device ids: letters, digits, dot, dash, underscore; no address tricks. */
   private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
 
-  enum Kind { BOTS, BOT, LOGS, NODES, DEVICE_TELEMETRY, WORKFLOWS }
+  enum Kind { BOTS, BOT, LOGS, NODES, DEVICE_TELEMETRY, WORKFLOWS, GPIO, NODE_GPIO }
 
   /** The topic, or {@code null} when {@code name} is not one. */
   static Topic parse(String name) {
@@ -28,6 +28,8 @@ record Topic(String name, Kind kind, String id) {
         return new Topic(name, Kind.NODES, null);
       case "workflows":
         return new Topic(name, Kind.WORKFLOWS, null);
+      case "gpio":
+        return new Topic(name, Kind.GPIO, null);
       default:
         break;
     }
@@ -37,6 +39,9 @@ record Topic(String name, Kind kind, String id) {
     }
     if (parts.length == 2 && parts[0].equals("logs") && ID.matcher(parts[1]).matches()) {
       return new Topic(name, Kind.LOGS, parts[1]);
+    }
+    if (parts.length == 2 && parts[0].equals("gpio") && ID.matcher(parts[1]).matches()) {
+      return new Topic(name, Kind.NODE_GPIO, parts[1]);
     }
     if (parts.length == 3 && parts[0].equals("devices") && parts[2].equals("telemetry") && ID.matcher(parts[1]).matches()) {
       return new Topic(name, Kind.DEVICE_TELEMETRY, parts[1]);
@@ -51,6 +56,7 @@ record Topic(String name, Kind kind, String id) {
       case NODES -> Addresses.NODE_EVENTS;
       case DEVICE_TELEMETRY -> Addresses.DEVICE_TELEMETRY;
       case WORKFLOWS -> Addresses.WORKFLOW_EVENTS;
+      case GPIO, NODE_GPIO -> Addresses.GPIO_EVENTS;
     };
   }
 

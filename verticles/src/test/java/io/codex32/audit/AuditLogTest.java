@@ -95,6 +95,26 @@ class AuditLogTest {
   }
 
   @Test
+  void detailsAreHashedAsOneMoreLineAndAlteringThemBreaksTheChain() throws Exception {
+    AuditLog log = new AuditLog(store, Clock.fixed(START, ZoneOffset.UTC));
+    String details = "node=local pin=relay old=low new=high";
+
+    JsonObject record = Await.result(log.record(new AuditEntry("alice", "setNodeGpio", "local", "success", null, null, details)));
+    Await.result(log.record(entry("alice", "login", "success")));
+
+    assertThat(record.getString("details")).isEqualTo(details);
+    assertThat(record.getString("hash")).isEqualTo(sha256("codex32-audit-v1\nseq=1\ntime=20:2025-01-01T00:00:00Z\nactor=5:alice\n"
+        + "action=11:setNodeGpio\ntarget=5:local\nresult=7:success\nsource_ip=-\nrequest_id=-\nprev_hash=64:" + "0".repeat(64)
+        + "\ndetails=37:" + details + "\n"));
+    assertThat(Await.result(log.verify()).getBoolean("intact")).isTrue();
+
+    reopenStore(lines -> rewriteRecord(lines, 1, doc -> doc.put("details", "node=local pin=relay old=low new=low")));
+    JsonObject verification = Await.result(new AuditLog(store, clock).verify());
+    assertThat(verification.getBoolean("intact")).isFalse();
+    assertThat(verification.getLong("first_broken_seq")).isEqualTo(1);
+  }
+
+  @Test
   void concurrentAppendsFromSeveralEventLoopsFormOneUnbrokenChain() throws Exception {
     AuditLog log = new AuditLog(store, clock);
     List<Context> loops = EventLoops.deploy(vertx, 4);

@@ -7,6 +7,7 @@ import io.codex32.security.TokenService;
 import io.codex32.test.Await;
 import io.codex32.test.TestGateway;
 import io.codex32.test.TestGateway.Response;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,6 +65,9 @@ class AuthorizationMatrixTest {
       verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403          401
       listNodes      GET    /api/v1/nodes                    401       ok     ok   ok       ok    ok         ok          401
       getNode        GET    /api/v1/nodes/local              401       ok     ok   ok       ok    ok         ok          401
+      listNodeGpio   GET    /api/v1/nodes/local/gpio         401       ok     ok   ok       ok    ok         ok          401
+      getNodeGpio    GET    /api/v1/nodes/local/gpio/relay   401       ok     ok   ok       ok    ok         ok          401
+      setNodeGpio    POST   /api/v1/nodes/local/gpio/relay   401       403    403  ok       ok    403        ok          401
       listDevices    GET    /api/v1/devices                  401       ok     ok   ok       ok    ok         ok          401
       createDevice   POST   /api/v1/devices                  401       403    403  ok       ok    403        ok          401
       getDevice      GET    /api/v1/devices/{device}         401       ok     ok   ok       ok    ok         ok          401
@@ -75,6 +79,8 @@ class AuthorizationMatrixTest {
       getDeviceCommand GET  /api/v1/devices/{devcmd}         401       ok     ok   ok       ok    ok         ok          401
       getSelf        GET    /api/v1/self                     401       403    403  403      403   403        403          ok
       selfHeartbeat  POST   /api/v1/self/heartbeat           401       403    403  403      403   403        403          ok
+      getSelfGpio    GET    /api/v1/self/gpio/relay          401       403    403  403      403   403        403          ok
+      setSelfGpio    POST   /api/v1/self/gpio/relay          401       403    403  403      403   403        403          ok
       """;
 
   /**
@@ -97,13 +103,16 @@ class AuthorizationMatrixTest {
   @BeforeAll
   static void startGateway() throws Exception {
     dataDir = Files.createTempDirectory("codex32-authz");
-    gateway = TestGateway.start(dataDir);
+    // the gateway's own node runs its GPIO on Pi4J's mock platform, with one output
+    gateway = TestGateway.start(dataDir, Map.of("CODEX32_GPIO_ENABLED", "true", "CODEX32_GPIO_PROVIDER", "mock",
+        "CODEX32_GPIO_PINS", "[{\"name\": \"relay\", \"bcm\": 17, \"mode\": \"output\"}]"));
     CREDENTIALS.put("anonymous", Map.of());
     for (String role : List.of("viewer", "user", "operator")) {
       CREDENTIALS.put(role, bearer(gateway.tokenFor(role + "1", role)));
     }
     CREDENTIALS.put("admin", bearer(gateway.adminToken()));
-    String selfBot = freshBot(ELSEWHERE);
+    // the bot of the self operations is on the gateway's own node, granted its relay
+    String selfBot = freshBot(new JsonObject().put("node", "local"), new JsonArray().add("relay"));
     TokenService botTokens = new TokenService(gateway.vertx(), JwtKeys.loadOrCreate(dataDir, null, null), null, null,
         Clock.systemUTC(), 60, 60);
     CREDENTIALS.put("bot", bearer(botTokens.issueBotToken(selfBot, 600).await(10, TimeUnit.SECONDS)));
@@ -205,14 +214,19 @@ class AuthorizationMatrixTest {
       case "updateDevice" -> new JsonObject().put("labels", new JsonObject().put("room", "r" + n)).encode();
       case "selfHeartbeat" -> new JsonObject().put("status", "beat " + n).put("metrics", new JsonObject().put("n", n)).encode();
       case "sendDeviceCommand" -> new JsonObject().put("name", "ping").put("payload", n).encode();
+      case "setNodeGpio", "setSelfGpio" -> new JsonObject().put("action", "toggle").encode();
       default -> null;
     };
   }
 
   private static String freshBot(JsonObject placement) {
+    return freshBot(placement, new JsonArray());
+  }
+
+  private static String freshBot(JsonObject placement, JsonArray gpio) {
     String id = "matrix-bot-" + SEQUENCE.incrementAndGet();
-    Response created = gateway.send("POST", "/api/v1/bots",
-        new JsonObject().put("id", id).put("command", List.of("python3", "bot.py")).put("placement", placement), adminToken());
+    JsonObject spec = new JsonObject().put("id", id).put("command", List.of("python3", "bot.py")).put("placement", placement);
+    Response created = gateway.send("POST", "/api/v1/bots", gpio.isEmpty() ? spec : spec.put("gpio", gpio), adminToken());
     assertThat(created.status()).as(created.toString()).isEqualTo(201);
     return id;
   }

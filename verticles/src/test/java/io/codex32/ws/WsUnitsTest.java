@@ -8,10 +8,14 @@ import io.codex32.bus.Addresses;
 import io.codex32.bus.BotEvent;
 import io.codex32.bus.DevicePublish;
 import io.codex32.bus.DeviceTelemetry;
+import io.codex32.bus.GpioEvent;
+import io.codex32.bus.PinEdge;
+import io.codex32.bus.PinValue;
 import io.codex32.config.ConfigException;
 import io.codex32.config.GatewayConfig;
 import io.codex32.config.WsConfig;
 import io.vertx.core.MultiMap;
+import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -51,7 +55,10 @@ class WsUnitsTest {
     assertThat(Topic.parse("nodes").address()).isEqualTo(Addresses.NODE_EVENTS);
     assertThat(Topic.parse("devices/esp-1/telemetry").address()).isEqualTo(Addresses.DEVICE_TELEMETRY);
     assertThat(Topic.parse("workflows").address()).isEqualTo(Addresses.WORKFLOW_EVENTS);
-    for (String bad : List.of("", "bots/", "bots/a/b", "logs/..", "logs/a b", "devices/x", "devices/x/commands", "Bots", "logs/*")) {
+    assertThat(Topic.parse("gpio").address()).isEqualTo(Addresses.GPIO_EVENTS);
+    assertThat(Topic.parse("gpio/pi-1").address()).isEqualTo(Addresses.GPIO_EVENTS);
+    for (String bad : List.of("", "bots/", "bots/a/b", "logs/..", "logs/a b", "devices/x", "devices/x/commands", "Bots", "logs/*",
+        "gpio/", "gpio/a/b")) {
       assertThat(Topic.parse(bad)).as(bad).isNull();
     }
   }
@@ -72,6 +79,21 @@ class WsUnitsTest {
         new DeviceTelemetry(new DevicePublish("d1", "devices/d1/telemetry", 21.5, 1, Instant.now(), false)).toJson()).get(0).topic())
         .isEqualTo("devices/d1/telemetry");
     assertThat(BusEvent.from(Addresses.BOT_EVENTS, "not json")).isEmpty();
+  }
+
+  @Test
+  void inputChangesReachTheirNodesTopicAndTheAllNodesOneWithoutTheContractVersion() {
+    List<BusEvent> events = BusEvent.from(Addresses.GPIO_EVENTS,
+        new GpioEvent("pi-1", "button", PinValue.HIGH, PinEdge.RISING, Instant.parse("2026-01-31T12:00:00Z"), 0).toJson());
+    assertThat(events).extracting(BusEvent::topic).containsExactly("gpio/pi-1");
+    BusEvent event = events.get(0);
+    assertThat(event.matches(Set.of("gpio"))).isTrue();
+    assertThat(event.matches(Set.of("gpio/pi-2"))).isFalse();
+    JsonObject frame = new JsonObject(event.frame(7));
+    assertThat(frame.getString("type")).isEqualTo("gpio");
+    assertThat(frame.getJsonObject("data")).isEqualTo(new JsonObject().put("node", "pi-1").put("pin", "button").put("value", "high")
+        .put("edge", "rising").put("time", "2026-01-31T12:00:00Z").put("dropped", 0));
+    assertThat(BusEvent.from(Addresses.GPIO_EVENTS, new JsonObject().put("node", "pi-1"))).as("unreadable: dropped").isEmpty();
   }
 
   @Test

@@ -1,0 +1,16 @@
+package io.codex32.nodes;
+
+import io.codex32.bus.GpioReply;
+import io.codex32.bus.GpioRequest;
+import io.vertx.core.Future;
+
+/**
+ * How the gateway reaches the GPIO of a node. Fails with 404 for a node that never reported (or a
+ * pin it does not declare), 409 for an action the pin's mode does not allow, 422 for a value out of
+ * range, and 503 {@code node_unavailable} when the node is offline or does not answer in time.
+ */
+public interface GpioClient {
+
+  /** The node's answer to {@code request}: {@link GpioReply.Pins} for a read-all, {@link GpioReply.Pin} otherwise. */
+  Future<GpioReply> send(String nodeId, GpioRequest request);
+}
