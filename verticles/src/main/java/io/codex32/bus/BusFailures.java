@@ -25,6 +25,15 @@ public final class BusFailures {
     request.fail(error.status(), new JsonObject().put(CODE, error.code()).put(MESSAGE, error.getMessage()).encode());
   }
 
+  /**
+   * A reply this build cannot read (a node of a newer contract, or a broken one) is the node's fault,
+   * not the client's: 503 {@code unreadable_reply} instead of the 400 the reader raised.
+   */
+  public static Codex32Exception unreadableReply(String from, UnreadableMessage cause) {
+    return Codex32Exception.unavailable("unreadable_reply", from + " answered in a form this gateway cannot read: " + cause.getMessage(),
+        cause);
+  }
+
   /** The error a responder failed a request with ({@code refused}: the code when its message is not ours). */
   public static Codex32Exception fromRecipient(ReplyException reply, String refused) {
     try {

@@ -4,6 +4,7 @@ import io.codex32.bus.Addresses;
 import io.codex32.bus.BusFailures;
 import io.codex32.bus.GpioReply;
 import io.codex32.bus.GpioRequest;
+import io.codex32.bus.UnreadableMessage;
 import io.codex32.error.Codex32Exception;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -54,6 +55,9 @@ public final class EventBusGpioClient implements GpioClient {
 
   /** No GPIO on the node, no answer in time, or the node's own failure ({@link BusFailures}). */
   private static Throwable translate(String nodeId, Throwable failure) {
+    if (failure instanceof UnreadableMessage unreadable) {
+      return BusFailures.unreadableReply("the GPIO of node '" + nodeId + "'", unreadable);
+    }
     if (!(failure instanceof ReplyException reply)) {
       return failure;
     }

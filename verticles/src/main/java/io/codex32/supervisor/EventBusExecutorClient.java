@@ -5,6 +5,7 @@ import io.codex32.bus.BotLogLine;
 import io.codex32.bus.BusFailures;
 import io.codex32.bus.ExecutorReply;
 import io.codex32.bus.ExecutorRequest;
+import io.codex32.bus.UnreadableMessage;
 import io.codex32.error.Codex32Exception;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -77,6 +78,9 @@ public final class EventBusExecutorClient implements ExecutorClient {
 
   /** No executor, no answer in time, or the executor's own failure ({@link BusFailures}). */
   private static Throwable translate(String nodeId, Throwable failure) {
+    if (failure instanceof UnreadableMessage unreadable) {
+      return BusFailures.unreadableReply("the executor of node '" + nodeId + "'", unreadable);
+    }
     if (!(failure instanceof ReplyException reply)) {
       return failure;
     }

@@ -11,6 +11,7 @@ import io.codex32.bot.DesiredState;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.BotEvent;
 import io.codex32.bus.BotLogLine;
+import io.codex32.bus.Contract;
 import io.codex32.bus.ExecutorReply;
 import io.codex32.bus.ExecutorRequest;
 import io.codex32.error.Codex32Exception;
@@ -126,6 +127,20 @@ class BotServiceTest {
     assertThat(Await.cause(bots.logs("weather", 10, null))).isInstanceOf(Codex32Exception.class)
         .hasMessageContaining("pi-away");
     assertThat(code(bots.logs("weather", 10, null))).isEqualTo("node_unavailable");
+  }
+
+  @Test
+  void aReplyOfANewerContractIsTheNodesFaultNotTheClients() {
+    Await.result(vertx.eventBus().<JsonObject>consumer(Addresses.executor("pi-next"),
+        message -> message.reply(new JsonObject().put("v", Contract.VERSION + 1).put("accepted", true))).completion());
+    Await.result(bots.create(spec("weather", "pi-next")));
+
+    Codex32Exception failure = Await.failure(bots.start("weather"));
+
+    assertThat(failure.status()).isEqualTo(503);
+    assertThat(failure.code()).isEqualTo("unreadable_reply");
+    assertThat(failure.getMessage()).contains("pi-next", "contract version");
+    assertThat(Await.result(bots.get("weather")).desiredState()).as("the desired state is stored first").isEqualTo(DesiredState.RUNNING);
   }
 
   @Test
