@@ -12,6 +12,7 @@ import * as bot from './pages/bot.js';
 import * as botForm from './pages/bot-form.js';
 import * as devices from './pages/devices.js';
 import * as device from './pages/device.js';
+import * as node from './pages/node.js';
 import * as admin from './pages/admin.js';
 
 // Every page is loaded up front (index.html preloads the whole graph at once): once the dashboard is
@@ -24,6 +25,7 @@ const ROUTES = [
   ['/bots/:id', bot],
   ['/devices', devices],
   ['/devices/:id', device],
+  ['/nodes/:id', node],
   ['/admin', admin],
 ];
 

@@ -1,4 +1,4 @@
-// The fleet: nodes (online, load, bots) and every bot (status, node, CPU, memory, uptime), live.
+// The fleet: nodes (online, load, bots; each links to its page) and every bot (status, node, CPU, memory, uptime), live.
 // Status changes arrive on the "bots" topic; CPU and memory come with a re-read of the list every few
 // seconds (the gateway streams metrics per bot only, and a connection may hold 100 topics).
 
@@ -294,7 +294,8 @@ class NodeList {
       const load = node.load || {};
       const capacity = node.capacity || {};
       return h('tr', {dataset: {node: node.id}},
-        h('td', {'data-label': 'Node'}, node.hostname && node.hostname !== node.id ? [node.id, h('span', {class: 'sub'}, node.hostname)] : node.id),
+        h('td', {'data-label': 'Node'}, h('a', {href: `#/nodes/${encodeURIComponent(node.id)}`}, node.id),
+          node.hostname && node.hostname !== node.id ? h('span', {class: 'sub'}, node.hostname) : null),
         h('td', {'data-label': 'State'}, onlineBadge(node.online), node.online ? null : h('span', {class: 'sub'}, `seen ${fmt.ago(node.last_seen)}`)),
         h('td', {'data-label': 'CPU', class: 'num'}, fmt.cpu(load.cpu_percent)),
         h('td', {'data-label': 'Memory', class: 'num'}, `${fmt.memory(load.memory_used_mb)}`

@@ -24,7 +24,7 @@ import org.openqa.selenium.support.ui.Select;
 /**
  * The fleet page with 200 bots: how long its first render takes (measured and written to
  * {@code target/dashboard-bench/}, reported in docs/benchmarks.md, not asserted), filtering, phone
- * width and dark mode, and getting around with the keyboard alone.
+ * width and dark mode, getting around with the keyboard alone, and a node's link to its page.
  */
 @Timeout(300)
 class FleetPageIT {
@@ -123,6 +123,20 @@ class FleetPageIT {
     new Actions(browser.driver()).sendKeys(Keys.ENTER).perform();
     browser.showing(".bot-page h1", "Sensor 000");
     assertThat(browser.script("return document.activeElement.tagName")).as("focus moves to the new page's heading").isEqualTo("H1");
+  }
+
+  @Test
+  void aNodeLinksToItsPageWhichExplainsCalmlyThatItRunsNoGpio() {
+    browser.load("/#/");
+    browser.click("#nodes-table a[href='#/nodes/local']");
+    browser.showing(".node-page h1", "local");
+    browser.visible(".node-page [data-fact=state] .badge");
+    browser.expectConsoleError("/api/v1/nodes/local/gpio - Failed to load resource: the server responded with a status of 503");
+    WebElement noGpio = browser.showing("#gpio .empty", "No GPIO on this node right now");
+    assertThat(noGpio.getText()).contains("has no GPIO running");
+    assertThat(browser.present("#gpio .error-box")).as("an explanation, not an error").isFalse();
+    assertThat(browser.present("#gpio-simulated:not([hidden])")).isFalse();
+    browser.visible("#gpio-retry");
   }
 
   private static List<WebElement> visibleRows() {
