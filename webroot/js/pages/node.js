@@ -13,7 +13,8 @@ const REFRESH_MS = 15000;
 export function render(main, params, scope) {
   const page = new NodePage(params.id, scope);
   main.append(page.el);
-  scope.add(live.subscribe('nodes', event => event.type === 'node' && event.data && event.data.id === params.id && page.show(event.data)));
+  scope.add(live.subscribe('nodes', event => ['node', 'heartbeat'].includes(event.type) && event.data && event.data.id === params.id
+    && page.show(event.data)));
   scope.add(live.subscribe(`gpio/${params.id}`, event => event.type === 'gpio' && page.gpio.edge(event.data)));
   scope.add(live.onResync(() => page.load()));
   scope.every(REFRESH_MS, () => document.visibilityState === 'visible' && page.loadBots());

@@ -15,13 +15,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.openqa.selenium.Keys;
 
 /**
  * The GPIO panel of the node page against the gateway jar whose own node {@code local} runs GPIO
- * on Pi4J's mock platform (a relay output and a button input, declared through the environment):
- * the "simulated" badge, toggle and pulse with the REST API agreeing, a refusal beside its control,
- * and a viewer who sees the pins without controls. Input edges cannot be made from outside the
- * gateway's JVM; GpioEventsSocketMockTest covers that path.
+ * on Pi4J's mock platform (a relay output, a button input and a pwm fan, declared through the
+ * environment): the "simulated" badge, toggle and pulse with the REST API agreeing, a refusal beside
+ * its control, a duty cycle set from the keyboard, and a viewer who sees the pins without controls.
+ * Input edges cannot be made from outside the gateway's JVM; GpioEventsSocketMockTest covers that
+ * path.
  */
 @Timeout(180)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -30,6 +32,7 @@ class GpioPanelIT {
   private static final String PINS = new JsonArray()
       .add(new JsonObject().put("name", "relay").put("bcm", 17).put("mode", "output").put("label", "Pump relay"))
       .add(new JsonObject().put("name", "button").put("bcm", 27).put("mode", "input").put("pull", "up"))
+      .add(new JsonObject().put("name", "fan").put("bcm", 18).put("mode", "pwm"))
       .encode();
   private static final String RELAY = "#gpio-pins tr[data-pin=relay]";
 
@@ -95,6 +98,18 @@ class GpioPanelIT {
 
   @Test
   @Order(3)
+  void anAdminSetsTheFansDutyCycleOnTheMock() {
+    String fan = "#gpio-pins tr[data-pin=fan]";
+    browser.load("/#/nodes/local");
+    browser.ensureSignedIn("admin", GatewayProcess.ADMIN_PASSWORD);
+    browser.showing(fan, "0 % at 1000 Hz");
+    browser.type(fan + " [name=duty]", "40", Keys.ENTER);
+    browser.showing(fan, "40 % at 1000 Hz");
+    assertThat(admin.get("/api/v1/nodes/local/gpio/fan").json().getDouble("duty")).isEqualTo(40.0);
+  }
+
+  @Test
+  @Order(4)
   void aViewerSeesThePinsOnTheMockWithoutControls() {
     assertThat(admin.post("/api/v1/users", new JsonObject().put("username", "gina").put("password", "viewer-pass-1")
         .put("role", "viewer")).status()).isEqualTo(201);
@@ -114,7 +129,7 @@ class GpioPanelIT {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void onAPhoneInDarkModeTheNodePageFitsTheScreenOnTheMock() {
     browser.phone(true);
     browser.darkMode(true);
