@@ -27,13 +27,20 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A gateway and an edge node from the built jars on one clustered event bus (127.0.0.1): the edge
  * node appears in the gateway's node list, a bot placed on it and started through the gateway runs
- * there, losing the edge node is noticed (its bots become unknown), and when it returns it adopts
+ * there, its GPIO pins (Pi4J's mock platform) answer every action through the gateway, losing the
+ * edge node is noticed (its bots become unknown, its GPIO 503 at once), and when it returns it adopts
  * and reports the bot it still runs: running again, exactly once.
  */
 @Timeout(300)
 class ClusterIT {
 
   static final String ADMIN_PASSWORD = "cluster-admin-password";
+  /** The edge node's pins, on Pi4J's mock platform: nothing here has GPIO hardware. */
+  private static final String GPIO_PINS = new JsonArray()
+      .add(new JsonObject().put("name", "relay").put("bcm", 17).put("mode", "output"))
+      .add(new JsonObject().put("name", "button").put("bcm", 27).put("mode", "input").put("pull", "up"))
+      .add(new JsonObject().put("name", "fan").put("bcm", 18).put("mode", "pwm"))
+      .encode();
 
   @TempDir
   Path dir;
@@ -87,11 +94,18 @@ class ClusterIT {
         l -> !l.getJsonArray("items").isEmpty(), "log lines from the edge").getJsonArray("items");
     assertThat(lines.getJsonObject(0).getString("line")).isEqualTo("tick");
 
+    gpioThroughTheGatewayOnTheMock(base, token);
+
     Instant killed = Instant.now();
     edge.kill();
     await(() -> get(base, "/api/v1/nodes/pi-attic", token), n -> !n.getBoolean("online", true), "pi-attic offline");
     Duration detection = Duration.between(killed, Instant.now());
     assertThat(detection).isLessThan(Duration.ofSeconds(10));
+    Instant asked = Instant.now();
+    HttpResponse<String> offline = gpio(base, token, "relay", new JsonObject().put("action", "toggle"));
+    assertThat(offline.statusCode()).as(offline.body()).isEqualTo(503);
+    assertThat(new JsonObject(offline.body()).getJsonObject("error").getString("code")).isEqualTo("node_unavailable");
+    assertThat(Duration.between(asked, Instant.now())).as("an offline node is answered at once").isLessThan(Duration.ofSeconds(1));
     JsonObject unknown = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "unknown".equals(b.getString("status")),
         "bot unknown");
     assertThat(unknown.getString("reason")).startsWith("node_lost");
@@ -138,7 +152,40 @@ class ClusterIT {
     return Map.of("CODEX32_GATEWAY_API_URL", gatewayUrl, "CODEX32_CLUSTER_MEMBERS", seed, "CODEX32_NODE_ID", "pi-attic",
         "CODEX32_NODE_LABELS", "room=attic",
         "CODEX32_NODE_HEARTBEAT_INTERVAL_MS", "500", "CODEX32_EXECUTOR_ALLOWED_COMMANDS", "sh", "CODEX32_CLUSTER_FAILURE_TIMEOUT_MS",
-        "4000");
+        "4000", "CODEX32_GPIO_ENABLED", "true", "CODEX32_GPIO_PROVIDER", "mock", "CODEX32_GPIO_PINS", GPIO_PINS);
+  }
+
+  /** Every GPIO action, through the gateway's REST API and the clustered bus, on the edge node's mock pins. */
+  private void gpioThroughTheGatewayOnTheMock(String base, String token) throws Exception {
+    JsonObject pins = get(base, "/api/v1/nodes/pi-attic/gpio", token);
+    assertThat(pins.getBoolean("simulated")).isTrue();
+    assertThat(pins.getJsonArray("items").stream().map(p -> ((JsonObject) p).getString("name")).toList())
+        .containsExactly("relay", "button", "fan");
+    assertThat(get(base, "/api/v1/nodes/pi-attic/gpio/relay", token).getString("value")).isEqualTo("low");
+
+    assertThat(pin(gpio(base, token, "relay", new JsonObject().put("action", "write").put("value", "high"))).getString("value"))
+        .isEqualTo("high");
+    assertThat(pin(gpio(base, token, "relay", new JsonObject().put("action", "toggle"))).getString("value")).isEqualTo("low");
+    assertThat(pin(gpio(base, token, "relay", new JsonObject().put("action", "pulse").put("duration_ms", 300))).getString("value"))
+        .isEqualTo("high");
+    await(() -> get(base, "/api/v1/nodes/pi-attic/gpio/relay", token), p -> "low".equals(p.getString("value")), "the pulse to end");
+    assertThat(pin(gpio(base, token, "fan", new JsonObject().put("action", "pwm").put("duty", 40))).getDouble("duty")).isEqualTo(40.0);
+    assertThat(get(base, "/api/v1/nodes/pi-attic/gpio/button", token).getString("mode")).isEqualTo("input");
+
+    HttpResponse<String> onInput = gpio(base, token, "button", new JsonObject().put("action", "write").put("value", "low"));
+    assertThat(onInput.statusCode()).as(onInput.body()).isEqualTo(409);
+    HttpResponse<String> tooMuch = gpio(base, token, "fan", new JsonObject().put("action", "pwm").put("duty", 101));
+    assertThat(tooMuch.statusCode()).as(tooMuch.body()).isEqualTo(422);
+    assertThat(gpio(base, token, "siren", new JsonObject().put("action", "toggle")).statusCode()).isEqualTo(404);
+  }
+
+  private static HttpResponse<String> gpio(String base, String token, String pin, JsonObject action) throws Exception {
+    return send(base, "POST", "/api/v1/nodes/pi-attic/gpio/" + pin, action, token);
+  }
+
+  private static JsonObject pin(HttpResponse<String> response) {
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    return new JsonObject(response.body());
   }
 
   private JsonObject await(Read read, Predicate<JsonObject> condition, String what) throws Exception {

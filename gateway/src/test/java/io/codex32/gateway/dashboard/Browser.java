@@ -155,8 +155,12 @@ final class Browser implements AutoCloseable {
     input.sendKeys(keys);
   }
 
+  /** Clicks the element; one that a live update re-rendered between finding and clicking it is found again. */
   void click(String css) {
-    visible(css).click();
+    until("a click on " + css, d -> {
+      visible(css).click();
+      return true;
+    });
   }
 
   /** Answers a confirmation dialog with its confirming button. */
