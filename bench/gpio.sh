@@ -12,7 +12,8 @@
 #      connection, until a listener on the mock output fires, and until the response; reference,
 #      interleaved: output.high()/low() called directly, until the same listener fires.
 #   2. Input edge: MockDigitalInput.mockState on the inputs in turn, until the gpio frame reaches a
-#      /ws/events client subscribed to gpio/bench-pi; reference: a Pi4J listener on the same input.
+#      /ws/events client subscribed to gpio/bench-pi; reference: a Pi4J listener on the same input,
+#      added before the node's own, so it is called first.
 #
 # Usage: bench/gpio.sh                 (about 60 s with the defaults)
 # Environment (all optional):

@@ -34,7 +34,8 @@ import org.HdrHistogram.Histogram;
  *   <li>Input edge: {@code MockDigitalInput.mockState} flips the inputs in turn, at most one edge
  *   every {@code edge-interval-ms} (each pin then changes less often than its 10/s rate limit);
  *   measured until the {@code gpio} frame reaches a {@code /ws/events} client subscribed to
- *   {@code gpio/bench-pi}. Reference: a Pi4J listener added directly on the same input.</li>
+ *   {@code gpio/bench-pi}. Reference: a Pi4J listener on the same input, added before the node's, so it is called
+ *   first.</li>
  * </ol>
  * Arguments ({@code --name=value}): {@code data-dir} and {@code out} (the Markdown report), and
  * optionally {@code ops} (measured operations per path, 2000), {@code warmup-ops} (500),
@@ -48,14 +49,17 @@ public final class GpioBench {
   private static final long FRAME_TIMEOUT_MS = 2_000;
 
   private final GpioRig rig;
+  /** On every input, called before the node's own listener. */
+  private final Stamp inputProbe;
   private final int ops;
   private final int warmupOps;
   private final long edgeIntervalNs;
   private final long deadline;
   private final CpuProbe cpu = new CpuProbe();
 
-  private GpioBench(GpioRig rig, Map<String, String> args) {
+  private GpioBench(GpioRig rig, Stamp inputProbe, Map<String, String> args) {
     this.rig = rig;
+    this.inputProbe = inputProbe;
     this.ops = BenchSupport.intArg(args, "ops", 2000);
     this.warmupOps = BenchSupport.intArg(args, "warmup-ops", 500);
     this.edgeIntervalNs = TimeUnit.MILLISECONDS.toNanos(BenchSupport.intArg(args, "edge-interval-ms", 8));
@@ -69,10 +73,11 @@ public final class GpioBench {
     int debounceMs = BenchSupport.intArg(args, "debounce-ms", 0);
     StringBuilder report = new StringBuilder();
     log("starting the gateway and node %s (%d inputs, debounce %d ms)", GpioRig.NODE, inputs, debounceMs);
-    try (GpioRig rig = GpioRig.start(Path.of(BenchSupport.require(args, "data-dir")), inputs, debounceMs)) {
+    Stamp inputProbe = new Stamp();
+    try (GpioRig rig = GpioRig.start(Path.of(BenchSupport.require(args, "data-dir")), inputs, debounceMs, inputProbe)) {
       Vertx client = Vertx.vertx();
       try {
-        new GpioBench(rig, args).run(client, inputs, debounceMs, report);
+        new GpioBench(rig, inputProbe, args).run(client, inputs, debounceMs, report);
       } finally {
         client.close().await(30, TimeUnit.SECONDS);
       }
@@ -185,10 +190,8 @@ public final class GpioBench {
   private Phase edges(Vertx client, String token) throws Exception {
     GpioSocket socket = GpioSocket.open(client, rig.httpPort(), token, GpioRig.NODE);
     List<MockDigitalInput> inputs = rig.inputs();
-    Stamp seen = new Stamp();
-    inputs.forEach(input -> input.addListener(seen));
     Samples frame = new Samples("mock input edge → WebSocket frame");
-    Samples listener = new Samples("reference: mockState() → Pi4J listener");
+    Samples listener = new Samples("reference: mockState() → first Pi4J listener");
     log("input edges: %d warm-up, %d measured, one every %d ms at most over %d pins", warmupOps, ops,
         TimeUnit.NANOSECONDS.toMillis(edgeIntervalNs), inputs.size());
     cpu.start();
@@ -198,11 +201,11 @@ public final class GpioBench {
       sleepUntil(next);
       next = System.nanoTime() + edgeIntervalNs;
       boolean measured = i >= warmupOps;
-      edge(inputs.get(i % inputs.size()), "in" + i % inputs.size(), socket, seen, measured ? frame : null, measured ? listener : null);
+      edge(inputs.get(i % inputs.size()), "in" + i % inputs.size(), socket, inputProbe, measured ? frame : null,
+          measured ? listener : null);
       done += measured ? 1 : 0;
     }
     double[] busy = cpu.stop();
-    inputs.forEach(input -> input.removeListener(seen));
     socket.close();
     return new Phase(List.of(frame), listener, done, busy, String.format(Locale.ROOT,
         "Input edges: %d of %d measured (time bound: %s); frames lost (none within %d ms): %d; frames matching no edge: %d;"

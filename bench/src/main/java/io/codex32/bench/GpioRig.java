@@ -1,7 +1,9 @@
 package io.codex32.bench;
 
 import com.pi4j.context.Context;
+import com.pi4j.io.gpio.digital.DigitalInput;
 import com.pi4j.io.gpio.digital.DigitalOutput;
+import com.pi4j.io.gpio.digital.DigitalStateChangeListener;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInput;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.NodeHeartbeat;
@@ -62,8 +64,12 @@ final class GpioRig implements AutoCloseable {
     this.heartbeats = vertx.setPeriodic(HEARTBEAT_MS, id -> heartbeat());
   }
 
-  /** Starts the gateway on {@code dataDir}, then the node with {@code inputs} inputs debounced by {@code debounceMs}. */
-  static GpioRig start(Path dataDir, int inputs, int debounceMs) throws Exception {
+  /**
+   * Starts the gateway on {@code dataDir}, then the node with {@code inputs} inputs debounced by
+   * {@code debounceMs}; {@code inputProbe} is added to every input before the node adds its own
+   * listener, so it sees each change first (Pi4J calls listeners in the order they were added).
+   */
+  static GpioRig start(Path dataDir, int inputs, int debounceMs, DigitalStateChangeListener inputProbe) throws Exception {
     String password = "bench-" + UUID.randomUUID();
     GatewayConfig config = GatewayConfig.from(ConfigLoader.load(GatewayConfig.DEFAULTS, List.of(), Map.of(
         "CODEX32_HTTP_PORT", "0",
@@ -77,8 +83,10 @@ final class GpioRig implements AutoCloseable {
       GatewayRuntime runtime = GatewayRuntime.start(vertx, config).await(START_TIMEOUT_S, TimeUnit.SECONDS);
       List<PinSpec> pins = GpioConfig.of(true, GpioProvider.MOCK.wireName(), pins(inputs, debounceMs)).pins();
       Context pi4j = Pi4jBoard.context(GpioProvider.MOCK);
-      GpioVerticle.deploy(vertx, new GpioVerticle(NODE, pins, new Pi4jBoard(pi4j, pins, true), Clock.systemUTC()))
-          .await(START_TIMEOUT_S, TimeUnit.SECONDS);
+      Pi4jBoard board = new Pi4jBoard(pi4j, pins, true);
+      pins.stream().filter(pin -> pin.mode() == PinMode.INPUT)
+          .forEach(pin -> pi4j.registry().get(Pi4jBoard.ioId(pin), DigitalInput.class).addListener(inputProbe));
+      GpioVerticle.deploy(vertx, new GpioVerticle(NODE, pins, board, Clock.systemUTC())).await(START_TIMEOUT_S, TimeUnit.SECONDS);
       return new GpioRig(vertx, runtime, pi4j, pins, password);
     } catch (Exception e) {
       vertx.close();
