@@ -206,11 +206,13 @@ public final class GpioBench {
       done += measured ? 1 : 0;
     }
     double[] busy = cpu.stop();
+    String closedBy = socket.closedBy();
     socket.close();
     return new Phase(List.of(frame), listener, done, busy, String.format(Locale.ROOT,
         "Input edges: %d of %d measured (time bound: %s); frames lost (none within %d ms): %d; frames matching no edge: %d;"
-        + " largest `dropped` a frame reported: %d.", done, ops, done < ops ? "reached" : "not reached", FRAME_TIMEOUT_MS,
-        frame.lost, socket.unexpected(), socket.maxDropped()));
+        + " largest `dropped` a frame reported: %d; WebSocket closed by the server meanwhile: %s.", done, ops,
+        done < ops ? "reached" : "not reached", FRAME_TIMEOUT_MS, frame.lost, socket.unexpected(), socket.maxDropped(),
+        closedBy == null ? "no" : closedBy));
   }
 
   private static void edge(MockDigitalInput input, String pin, GpioSocket socket, Stamp seen, Samples frame, Samples listener)

@@ -26,6 +26,8 @@ final class GpioSocket {
   private volatile Expected expected;
   private volatile long unexpected;
   private volatile long maxDropped;
+  /** The close code and reason when the server closed the socket before the harness did. */
+  private volatile String closedBy;
   private WebSocket ws;
 
   private record Expected(String pin, String value, CompletableFuture<Long> arrival) {
@@ -39,6 +41,7 @@ final class GpioSocket {
     socket.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(10_000)).connect(options)
         .await(30, TimeUnit.SECONDS);
     socket.ws.textMessageHandler(socket::onText);
+    socket.ws.closeHandler(v -> socket.closedBy = socket.ws.closeStatusCode() + " " + socket.ws.closeReason());
     socket.ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("topics", new JsonArray().add("gpio/" + node)).encode());
     socket.subscribed.get(30, TimeUnit.SECONDS);
     return socket;
@@ -78,6 +81,11 @@ final class GpioSocket {
 
   long maxDropped() {
     return maxDropped;
+  }
+
+  /** The server's close code and reason if it closed the socket, else null. */
+  String closedBy() {
+    return closedBy;
   }
 
   void close() throws Exception {
