@@ -210,7 +210,7 @@ public final class GpioBench {
     socket.close();
     return new Phase(List.of(frame), listener, done, busy, String.format(Locale.ROOT,
         "Input edges: %d of %d measured (time bound: %s); frames lost (none within %d ms): %d; frames matching no edge: %d;"
-        + " largest `dropped` a frame reported: %d; WebSocket closed by the server meanwhile: %s.", done, ops,
+        + " largest `dropped` a frame reported: %d; WebSocket closed before the end of the phase: %s.", done, ops,
         done < ops ? "reached" : "not reached", FRAME_TIMEOUT_MS, frame.lost, socket.unexpected(), socket.maxDropped(),
         closedBy == null ? "no" : closedBy));
   }

@@ -2,6 +2,7 @@ package io.codex32.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonArray;
@@ -26,8 +27,9 @@ final class GpioSocket {
   private volatile Expected expected;
   private volatile long unexpected;
   private volatile long maxDropped;
-  /** The close code and reason when the server closed the socket before the harness did. */
+  /** The close code and reason when the socket closed before the harness closed it. */
   private volatile String closedBy;
+  private WebSocketClient client;
   private WebSocket ws;
 
   private record Expected(String pin, String value, CompletableFuture<Long> arrival) {
@@ -38,8 +40,9 @@ final class GpioSocket {
     GpioSocket socket = new GpioSocket();
     WebSocketConnectOptions options = new WebSocketConnectOptions().setHost(ClosedLoop.HOST).setPort(port).setURI("/ws/events")
         .setSubProtocols(List.of(PROTOCOL, BEARER + token));
-    socket.ws = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(10_000)).connect(options)
-        .await(30, TimeUnit.SECONDS);
+    // held for as long as the socket: Vert.x closes a client nothing references (and its sockets, with 1000) once it is collected
+    socket.client = vertx.createWebSocketClient(new WebSocketClientOptions().setConnectTimeout(10_000));
+    socket.ws = socket.client.connect(options).await(30, TimeUnit.SECONDS);
     socket.ws.textMessageHandler(socket::onText);
     socket.ws.closeHandler(v -> socket.closedBy = socket.ws.closeStatusCode() + " " + socket.ws.closeReason());
     socket.ws.writeTextMessage(new JsonObject().put("op", "subscribe").put("topics", new JsonArray().add("gpio/" + node)).encode());
@@ -83,12 +86,13 @@ final class GpioSocket {
     return maxDropped;
   }
 
-  /** The server's close code and reason if it closed the socket, else null. */
+  /** The close code and reason if the socket closed before {@link #close}, else null. */
   String closedBy() {
     return closedBy;
   }
 
   void close() throws Exception {
     ws.close().await(10, TimeUnit.SECONDS);
+    client.close().await(10, TimeUnit.SECONDS);
   }
 }
