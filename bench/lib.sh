@@ -21,7 +21,7 @@ for entry in "${BENCH_PIDS[@]}"; do
   printf -v "${entry%%:*}" '%s' ''
 done
 
-build_jars() { # the gateway jar when it is missing, the bench tool always
+build_jars() { # the gateway jar when it is missing (the bench tool compiles against it), the bench tool always
   if [[ ! -f $GATEWAY_JAR ]]; then
     log "building the gateway jar (mvn -q -DskipTests package)"
     mvn -q -DskipTests package >&2
