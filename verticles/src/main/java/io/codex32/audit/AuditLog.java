@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * <p>Records live in the store collection {@value #COLLECTION}, one document per record, under
  * the id {@code %020d} of their sequence number (so ids sort like sequence numbers). Fields:
  * {@code seq, time, actor, action, target, result, source_ip, request_id, prev_hash, hash}, and
- * {@code details} when the entry has some. The
+ * {@code details} and {@code channel} when the entry has them. The
  * first record's {@code prev_hash} is 64 zeros. {@code hash} is the lowercase hex SHA-256 of the
  * UTF-8 bytes of this canonical text (one line per field, fixed order, {@code \n} after each):
  *
@@ -46,8 +46,9 @@ import java.util.stream.Collectors;
  * prev_hash=&lt;v&gt;
  * </pre>
  *
- * followed, only for a record that has {@code details}, by one more line {@code details=<v>}
- * (records without details hash exactly as before details existed),
+ * followed, only for a record that has {@code details}, by one more line {@code details=<v>}, and
+ * then, only for a record that has {@code channel}, by {@code channel=<v>} (records without them
+ * hash exactly as before these fields existed),
  * where {@code <v>} is {@code -} for null, otherwise the value's UTF-8 byte length, {@code :} and
  * the value. The length prefix keeps values with newlines or {@code =} unambiguous and null
  * distinct from the empty string. Tools outside Java can recompute it from this description.
@@ -65,6 +66,7 @@ public final class AuditLog {
 
   private static final String CANONICAL_VERSION = "codex32-audit-v1";
   private static final String DETAILS = "details";
+  private static final String CHANNEL = "channel";
   private static final List<String> HASHED_TEXT_FIELDS =
       List.of("time", "actor", "action", "target", "result", "source_ip", "request_id", "prev_hash");
   /** Another writer on a shared store may take our sequence number; we reload the head and retry this often. */
@@ -182,6 +184,9 @@ public final class AuditLog {
     if (entry.details() != null) {
       record.put(DETAILS, entry.details());
     }
+    if (entry.channel() != null) {
+      record.put(CHANNEL, entry.channel());
+    }
     return record.put("hash", hash(record));
   }
 
@@ -198,6 +203,9 @@ public final class AuditLog {
     }
     if (record.containsKey(DETAILS)) {
       appendLine(canonical, DETAILS, record.getValue(DETAILS));
+    }
+    if (record.containsKey(CHANNEL)) {
+      appendLine(canonical, CHANNEL, record.getValue(CHANNEL));
     }
     return sha256Hex(canonical.toString().getBytes(StandardCharsets.UTF_8));
   }

@@ -115,6 +115,22 @@ class AuditLogTest {
   }
 
   @Test
+  void channelIsHashedAfterDetailsAndAlteringItBreaksTheChain() throws Exception {
+    AuditLog log = new AuditLog(store, Clock.fixed(START, ZoneOffset.UTC));
+
+    JsonObject record = Await.result(log.record(new AuditEntry("alice", "startBot", "pump", "success", null, null, null, "voice")));
+
+    assertThat(record.getString("channel")).isEqualTo("voice");
+    assertThat(record.containsKey("details")).isFalse();
+    assertThat(record.getString("hash")).isEqualTo(sha256("codex32-audit-v1\nseq=1\ntime=20:2025-01-01T00:00:00Z\nactor=5:alice\n"
+        + "action=8:startBot\ntarget=4:pump\nresult=7:success\nsource_ip=-\nrequest_id=-\nprev_hash=64:" + "0".repeat(64)
+        + "\nchannel=5:voice\n"));
+
+    reopenStore(lines -> rewriteRecord(lines, 1, doc -> doc.put("channel", "chat")));
+    assertThat(Await.result(new AuditLog(store, clock).verify()).getBoolean("intact")).isFalse();
+  }
+
+  @Test
   void concurrentAppendsFromSeveralEventLoopsFormOneUnbrokenChain() throws Exception {
     AuditLog log = new AuditLog(store, clock);
     List<Context> loops = EventLoops.deploy(vertx, 4);
