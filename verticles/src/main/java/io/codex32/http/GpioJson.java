@@ -90,15 +90,4 @@ final class GpioJson {
         throw Codex32Exception.badRequest("invalid_action", "action " + action.wireName() + " takes no " + key);
       }
     }
-  }
-
-  /** The audit details of an action: {@code node=local pin=relay old=low new=high} (pwm: {@code old=0.0%@1000Hz}). */
-  static String change(String node, GpioReply before, GpioReply after) {
-    GpioReply.PinState old = ((GpioReply.Pin) before).pin();
-    return "node=" + node + " pin=" + old.name() + " old=" + state(old) + " new=" + state(((GpioReply.Pin) after).pin());
-  }
-
-  private static String state(GpioReply.PinState pin) {
-    return pin.mode() == PinMode.PWM ? pin.duty() + "%@" + pin.frequencyHz() + "Hz" : pin.value().wireName();
-  }
-}
+  }}

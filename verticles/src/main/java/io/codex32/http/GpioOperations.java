@@ -1,6 +1,5 @@
 package io.codex32.http;
 
-import io.codex32.bus.GpioReply;
 import io.codex32.bus.GpioRequest;
 import io.codex32.nodes.GpioClient;
 import io.codex32.supervisor.BotSelfService;
@@ -11,8 +10,7 @@ import java.util.function.Function;
 /**
  * The GPIO operations of openapi.yaml: a node's pins for users ({@code bots_read} to read,
  * {@code gpio_control} to act), and the pins a bot's spec grants it, on its own node, for the bot
- * itself. Every action is audited with the pin's state before and after: the pin is read first, so
- * a change made by someone else between that read and the action shows as part of this one.
+ * itself. Every action is audited with the pin's state before and after ({@link GpioClient#act}).
  */
 final class GpioOperations {
 
@@ -41,11 +39,6 @@ final class GpioOperations {
   }
 
   private Future<ApiResult> act(String node, GpioRequest request) {
-    return gpio.send(node, new GpioRequest.Read(request.pin()))
-        .compose(before -> gpio.send(node, request).map(after -> changed(node, before, after)));
-  }
-
-  private static ApiResult changed(String node, GpioReply before, GpioReply after) {
-    return ApiResult.ok(GpioJson.pin(after)).withAuditDetails(GpioJson.change(node, before, after));
+    return gpio.act(node, request).map(change -> ApiResult.ok(GpioJson.pin(change.after())).withAuditDetails(change.details()));
   }
 }

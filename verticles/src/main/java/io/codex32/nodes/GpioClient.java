@@ -13,4 +13,13 @@ public interface GpioClient {
 
   /** The node's answer to {@code request}: {@link GpioReply.Pins} for a read-all, {@link GpioReply.Pin} otherwise. */
   Future<GpioReply> send(String nodeId, GpioRequest request);
+
+  /**
+   * Carries out an action on one pin, reading it first so the change can be audited with the state
+   * before and after (a change someone else made between the two shows as part of this one).
+   */
+  default Future<PinChange> act(String nodeId, GpioRequest request) {
+    return send(nodeId, new GpioRequest.Read(request.pin()))
+        .compose(before -> send(nodeId, request).map(after -> new PinChange(nodeId, ((GpioReply.Pin) before).pin(), (GpioReply.Pin) after)));
+  }
 }
