@@ -20,6 +20,7 @@ public interface GpioClient {
    */
   default Future<PinChange> act(String nodeId, GpioRequest request) {
     return send(nodeId, new GpioRequest.Read(request.pin()))
-        .compose(before -> send(nodeId, request).map(after -> new PinChange(nodeId, ((GpioReply.Pin) before).pin(), (GpioReply.Pin) after)));
+        .map(before -> ((GpioReply.Pin) before).pin())
+        .compose(before -> send(nodeId, request).map(after -> new PinChange(nodeId, before, (GpioReply.Pin) after)));
   }
 }
