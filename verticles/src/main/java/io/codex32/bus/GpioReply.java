@@ -22,12 +22,19 @@ public sealed interface GpioReply extends BusMessage {
   String DUTY = "duty";
   String FREQUENCY_HZ = "frequency_hz";
   String LABEL = "label";
+  String CONFIRM = "confirm";
 
   /**
    * One declared pin as it is now: {@code value} for an input or output, {@code duty} (percent) and
    * {@code frequencyHz} for a pwm pin (the others null). {@code label}: null when none is configured.
+   * {@code confirm}: chat and voice ask before changing it (absent on the wire when false).
    */
-  record PinState(String name, int bcm, PinMode mode, PinValue value, Double duty, Integer frequencyHz, String label) {
+  record PinState(String name, int bcm, PinMode mode, PinValue value, Double duty, Integer frequencyHz, String label,
+      boolean confirm) {
+
+    public PinState(String name, int bcm, PinMode mode, PinValue value, Double duty, Integer frequencyHz, String label) {
+      this(name, bcm, mode, value, duty, frequencyHz, label, false);
+    }
 
     public JsonObject toJson() {
       JsonObject json = new JsonObject().put(NAME, name).put(BCM, bcm).put(MODE, mode.wireName());
@@ -35,6 +42,9 @@ public sealed interface GpioReply extends BusMessage {
         json.put(VALUE, value.wireName());
       } else {
         json.put(DUTY, duty).put(FREQUENCY_HZ, frequencyHz);
+      }
+      if (confirm) {
+        json.put(CONFIRM, true);
       }
       return label == null ? json : json.put(LABEL, label);
     }
@@ -46,7 +56,7 @@ public sealed interface GpioReply extends BusMessage {
       Fields f = Fields.of(element);
       PinMode mode = f.parsed(MODE, PinMode::parse);
       return new PinState(f.text(NAME), f.integer(BCM), mode, mode == PinMode.PWM ? null : f.parsed(VALUE, PinValue::parse),
-          mode == PinMode.PWM ? f.decimal(DUTY) : null, f.optionalInt(FREQUENCY_HZ), f.optionalText(LABEL));
+          mode == PinMode.PWM ? f.decimal(DUTY) : null, f.optionalInt(FREQUENCY_HZ), f.optionalText(LABEL), f.flag(CONFIRM));
     }
   }
 

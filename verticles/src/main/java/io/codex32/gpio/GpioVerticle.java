@@ -205,8 +205,8 @@ public final class GpioVerticle extends VerticleBase {
   private GpioReply.PinState state(PinSpec pin) {
     if (pin.mode() == PinMode.PWM) {
       return new GpioReply.PinState(pin.name(), pin.bcm(), pin.mode(), null, duties.get(pin.name()), frequencies.get(pin.name()),
-          pin.label());
+          pin.label(), pin.confirm());
     }
-    return new GpioReply.PinState(pin.name(), pin.bcm(), pin.mode(), board.read(pin.name()), null, null, pin.label());
+    return new GpioReply.PinState(pin.name(), pin.bcm(), pin.mode(), board.read(pin.name()), null, null, pin.label(), pin.confirm());
   }
 }

@@ -12,10 +12,17 @@ import java.util.regex.Pattern;
  * number (0–27 on the 40-pin header). Inputs have a {@code pull} and a {@code debounceMs}; outputs an
  * {@code initial} state (applied at start) and a {@code shutdown} state (applied on a graceful stop);
  * a pwm pin (BCM 12, 13, 18 or 19) a {@code frequencyHz} and always starts and stops at duty 0. {@code activeLow}: high
- * means the line is at 0 V. Fields that do not apply to the mode are null or 0.
+ * means the line is at 0 V. {@code confirm}: an output or pwm pin whose changes by chat or voice are
+ * carried out only after a spoken or typed "yes" (a pump, a door). Fields that do not apply to the
+ * mode are null, 0 or false.
  */
 public record PinSpec(String name, int bcm, PinMode mode, Pull pull, boolean activeLow, int debounceMs, PinValue initial,
-    PinValue shutdown, int frequencyHz, String label) {
+    PinValue shutdown, int frequencyHz, String label, boolean confirm) {
+
+  public PinSpec(String name, int bcm, PinMode mode, Pull pull, boolean activeLow, int debounceMs, PinValue initial,
+      PinValue shutdown, int frequencyHz, String label) {
+    this(name, bcm, mode, pull, activeLow, debounceMs, initial, shutdown, frequencyHz, label, false);
+  }
 
   public static final int MAX_BCM = 27;
   public static final int MAX_DEBOUNCE_MS = 1_000;
@@ -28,7 +35,7 @@ public record PinSpec(String name, int bcm, PinMode mode, Pull pull, boolean act
   private static final int MAX_LABEL = 64;
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,31}");
   private static final Set<String> KEYS = Set.of("name", "bcm", "mode", "pull", "active_low", "debounce_ms", "initial", "shutdown",
-      "frequency_hz", "label");
+      "frequency_hz", "label", "confirm");
 
   /** The pin declared by {@code json}, the element at {@code key} (like {@code gpio.pins[2]}). */
   static PinSpec fromJson(String key, Object element) {
@@ -46,20 +53,20 @@ public record PinSpec(String name, int bcm, PinMode mode, Pull pull, boolean act
     boolean activeLow = r.flag("active_low");
     String label = r.text("label", MAX_LABEL);
     if (mode == PinMode.INPUT) {
-      r.absent("initial", "shutdown", "frequency_hz");
+      r.absent("initial", "shutdown", "frequency_hz", "confirm");
       int debounce = (int) r.number("debounce_ms", 0, MAX_DEBOUNCE_MS, (long) DEFAULT_DEBOUNCE_MS);
       return new PinSpec(name, bcm, mode, r.pull(), activeLow, debounce, null, null, 0, label);
     }
     r.absent("pull", "debounce_ms");
     if (mode == PinMode.OUTPUT) {
       r.absent("frequency_hz");
-      return new PinSpec(name, bcm, mode, null, activeLow, 0, r.value("initial"), r.value("shutdown"), 0, label);
+      return new PinSpec(name, bcm, mode, null, activeLow, 0, r.value("initial"), r.value("shutdown"), 0, label, r.flag("confirm"));
     }
     r.absent("initial", "shutdown");
     if (!PWM_PINS.contains(bcm)) {
       throw new ConfigException(key + ".bcm", "a pwm pin must be a hardware PWM pin: BCM 12, 13, 18 or 19, got " + bcm);
     }
     int frequency = (int) r.number("frequency_hz", MIN_FREQUENCY_HZ, MAX_FREQUENCY_HZ, (long) DEFAULT_FREQUENCY_HZ);
-    return new PinSpec(name, bcm, mode, null, activeLow, 0, null, null, frequency, label);
+    return new PinSpec(name, bcm, mode, null, activeLow, 0, null, null, frequency, label, r.flag("confirm"));
   }
 }

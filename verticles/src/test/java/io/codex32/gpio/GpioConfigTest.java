@@ -3,6 +3,7 @@ package io.codex32.gpio;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.codex32.bus.GpioReply;
 import io.codex32.bus.PinMode;
 import io.codex32.bus.PinValue;
 import io.codex32.config.ConfigException;
@@ -71,6 +72,17 @@ class GpioConfigTest {
         new PinSpec("lamp", 5, PinMode.OUTPUT, null, true, 0, PinValue.LOW, PinValue.LOW, 0, null));
   }
 
+  @Test
+  void anOutputMarkedConfirmSaysSoInItsState() {
+    GatewayConfig config = GatewayConfig.load(List.of(), Map.of("CODEX32_GPIO_PINS",
+        "[{\"name\": \"pump\", \"bcm\": 17, \"mode\": \"output\", \"confirm\": true}]"));
+
+    PinSpec pump = config.gpio().pins().get(0);
+    assertThat(pump.confirm()).isTrue();
+    assertThat(new GpioReply.PinState("pump", 17, PinMode.OUTPUT, PinValue.LOW, null, null, null, true).toJson().getBoolean("confirm"))
+        .isTrue();
+  }
+
   @ParameterizedTest(name = "{0}")
   @CsvSource(delimiter = '|', value = {
       "duplicate name | [{'name':'a','bcm':17,'mode':'output'},{'name':'a','bcm':18,'mode':'output'}] | gpio.pins[1].name: ",
@@ -87,6 +99,8 @@ class GpioConfigTest {
       "pwm on a pin without hardware PWM | [{'name':'a','bcm':17,'mode':'pwm'}] | gpio.pins[0].bcm: ",
       "pwm frequency out of range | [{'name':'a','bcm':18,'mode':'pwm','frequency_hz':0}] | gpio.pins[0].frequency_hz: ",
       "bad name | [{'name':'Relay 1','bcm':17,'mode':'output'}] | gpio.pins[0].name: ",
+      "confirm on an input | [{'name':'a','bcm':17,'mode':'input','confirm':true}] | gpio.pins[0].confirm: ",
+      "confirm that is not a flag | [{'name':'a','bcm':17,'mode':'output','confirm':'yes'}] | gpio.pins[0].confirm: ",
       "unknown pin key | [{'name':'a','bcm':17,'mode':'output','colour':'red'}] | gpio.pins[0].colour: ",
       "a pin that is not an object | [17] | gpio.pins[0]: ",
       "not a JSON array | {'name':'a'} | gpio.pins (CODEX32_GPIO_PINS): "})
