@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, PgConfig pg, RedisConfig redis,
     ClusterConfig cluster, NodeConfig node, Duration nodeOfflineAfter, String adminPassword, ExecutorConfig executor, AuthConfig auth,
-    WsConfig ws, GpioConfig gpio) {
+    WsConfig ws, GpioConfig gpio, ChatConfig chat) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -47,7 +47,8 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         ExecutorConfig.from(s),
         AuthConfig.from(s),
         WsConfig.from(s),
-        s.gpio());
+        s.gpio(),
+        ChatConfig.from(s));
   }
 
   public String nodeId() {

@@ -3,6 +3,7 @@ package io.codex32.gpio;
 import io.codex32.bus.Addresses;
 import io.codex32.bus.GpioEvent;
 import io.codex32.bus.PinValue;
+import io.codex32.rate.TokenBucket;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -30,7 +31,7 @@ final class InputWatch {
   private final Vertx vertx;
   private final Context context;
   private final Clock clock;
-  private final EventRateLimit limit;
+  private final TokenBucket limit;
   private final AtomicInteger queued = new AtomicInteger();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicReference<PinValue> latest;
@@ -48,7 +49,7 @@ final class InputWatch {
     this.vertx = vertx;
     this.context = context;
     this.clock = clock;
-    this.limit = new EventRateLimit(BURST, PER_SECOND, System.nanoTime());
+    this.limit = new TokenBucket(BURST, PER_SECOND, System.nanoTime());
     this.latest = new AtomicReference<>(state);
     this.published = state;
   }

@@ -2,6 +2,8 @@ package io.codex32.http;
 
 import io.codex32.audit.AuditQuery;
 import io.codex32.bot.Bot;
+import io.codex32.chat.Asker;
+import io.codex32.chat.Channel;
 import io.codex32.bot.BotPatch;
 import io.codex32.bot.BotQuery;
 import io.codex32.bot.BotSpec;
@@ -86,6 +88,7 @@ final class ApiOperations {
         Map.entry("sendDeviceCommand", this::sendDeviceCommand),
         Map.entry("listDeviceCommands", call -> s.commands().forDevice(call.path("id"))
             .map(list -> ApiResult.ok(items(list, s.commands()::view)))),
+        Map.entry("chat", this::chat),
         Map.entry("listNodes", call -> Future.succeededFuture(ApiResult.ok(items(s.nodes().list(), NodeView::toJson)))),
         Map.entry("getNode", call -> s.nodes().get(call.path("id")).map(node -> ApiResult.ok(node.toJson()))),
         Map.entry("getDeviceCommand", call -> s.commands().get(call.path("id"), call.path("commandId"))
@@ -176,6 +179,12 @@ final class ApiOperations {
 
   private static String commandLocation(DeviceCommand command) {
     return "/api/v1/devices/" + command.deviceId() + "/commands/" + command.id();
+  }
+
+  private Future<ApiResult> chat(ApiCall call) {
+    Asker asker = new Asker(call.principal(), Channel.CHAT, call.sourceIp());
+    return s.chat().handle(s.conversations().of(call.principal().subject()), asker, call.body().getString("text"))
+        .map(reply -> ApiResult.ok(reply.toJson()));
   }
 
   private Future<ApiResult> listAudit(ApiCall call) {

@@ -1,6 +1,8 @@
 package io.codex32.http;
 
 import io.codex32.audit.AuditLog;
+import io.codex32.chat.ChatService;
+import io.codex32.chat.Conversations;
 import io.codex32.config.HttpConfig;
 import io.codex32.devices.DeviceCommands;
 import io.codex32.devices.DeviceService;
@@ -17,5 +19,6 @@ import io.codex32.supervisor.Leadership;
 /** The domain services the HTTP API exposes, shared by every verticle instance. */
 public record ApiServices(HttpConfig http, BotService bots, AuthService auth, UserService users,
     ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self,
-    HealthChecks health, NodeRegistry nodes, Leadership leadership, GpioClient gpio) {
+    HealthChecks health, NodeRegistry nodes, Leadership leadership, GpioClient gpio, ChatService chat,
+    Conversations conversations) {
 }

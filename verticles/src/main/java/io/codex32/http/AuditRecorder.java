@@ -21,6 +21,8 @@ final class AuditRecorder {
   /** {@code /api/v1/<collection>/<target>/...}: the resource id sits at this path segment. */
   private static final int TARGET_SEGMENT = 4;
   private static final String HEARTBEAT = "selfHeartbeat";
+  /** Chat's own actions are audited with channel chat by the chat; the utterance itself changes nothing. */
+  private static final String CHAT = "chat";
 
   private final AuditLog audit;
   private final GatewayMetrics metrics;
@@ -45,8 +47,9 @@ final class AuditRecorder {
     String action = rc.get(RequestAuthenticator.OPERATION);
     String result = result(status, errorCode);
     metrics.mutation(action == null ? "unmatched" : action, result.split(":")[0]);
-    if (HEARTBEAT.equals(action) && status < 400) {
-      // a bot's heartbeat changes nothing and comes every few seconds: only refusals go to the trail
+    if ((HEARTBEAT.equals(action) || CHAT.equals(action)) && status < 400) {
+      // a bot's heartbeat changes nothing and comes every few seconds, and a chat's actions are recorded
+      // as themselves: only refusals go to the trail
       return Future.succeededFuture();
     }
     AuditEntry entry = new AuditEntry(actor(rc), action == null ? method.name() + " " + rc.normalizedPath() : action,

@@ -1,6 +1,8 @@
 package io.codex32.http;
 
 import io.codex32.metrics.GatewayMetrics;
+import io.codex32.ws.CommandApi;
+import io.codex32.ws.CommandEndpoint;
 import io.codex32.ws.EventsApi;
 import io.codex32.ws.EventsEndpoint;
 import io.vertx.core.Future;
@@ -27,17 +29,19 @@ public final class HttpApiVerticle extends VerticleBase {
   private final OpenAPIContract contract;
   private final int port;
   private final EventsApi events;
+  private final CommandApi commands;
   private volatile int actualPort = -1;
 
   /**
    * {@code contract} comes from {@link ApiContract#load}; a negative port shares one random port among instances;
-   * {@code events} serves the WebSocket upgrades ({@code /ws/events}).
+   * {@code events} and {@code commands} serve the WebSocket upgrades ({@code /ws/events}, {@code /ws/command/{user}}).
    */
-  public HttpApiVerticle(ApiServices services, OpenAPIContract contract, int port, EventsApi events) {
+  public HttpApiVerticle(ApiServices services, OpenAPIContract contract, int port, EventsApi events, CommandApi commands) {
     this.services = services;
     this.contract = contract;
     this.port = port;
     this.events = events;
+    this.commands = commands;
   }
 
   /** The port bound, once started (useful when configured with port 0). */
@@ -47,11 +51,18 @@ public final class HttpApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    EventsEndpoint webSockets = events.endpoint(vertx);
+    EventsEndpoint eventsEndpoint = events.endpoint(vertx);
+    CommandEndpoint commandEndpoint = commands.endpoint(vertx);
     // upgrade requests go to the handshake handler, not the router: it authenticates before accepting
     return vertx.createHttpServer(EventsEndpoint.configure(serverOptions()))
         .requestHandler(router(contract))
-        .webSocketHandshakeHandler(webSockets::handshake)
+        .webSocketHandshakeHandler(handshake -> {
+          if (handshake.path().startsWith(CommandEndpoint.PREFIX)) {
+            commandEndpoint.handshake(handshake);
+          } else {
+            eventsEndpoint.handshake(handshake);
+          }
+        })
         // the connection is set up from the handshake's accept(); this handler only has nothing left to do
         .webSocketHandler(ws -> { })
         .listen(port, services.http().host())

@@ -1,6 +1,8 @@
 package io.codex32.runtime;
 
 import io.codex32.audit.AuditLog;
+import io.codex32.chat.ChatService;
+import io.codex32.chat.Conversations;
 import io.codex32.config.AuthConfig;
 import io.codex32.config.GatewayConfig;
 import io.codex32.devices.DeviceCommands;
@@ -16,6 +18,7 @@ import io.codex32.live.LiveState;
 import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttServices;
 import io.codex32.nodes.EventBusGpioClient;
+import io.codex32.nodes.GpioClient;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -70,8 +73,11 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     NodeAvailability availability = new NodeAvailability(vertx, bots, executors, config.nodeId(), leadership, nodes);
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,
         authService, self);
-    ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self, healthChecks(store, live), nodes, leadership, new EventBusGpioClient(vertx, nodes));
+    AuditLog audit = new AuditLog(store, clock);
+    GpioClient gpio = new EventBusGpioClient(vertx, nodes);
+    ChatService chat = new ChatService(config.chat().catalog(), bots, devices, commands, nodes, gpio, audit);
+    ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, audit, devices,
+        commands, self, healthChecks(store, live), nodes, leadership, gpio, chat, new Conversations(clock));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
 

@@ -28,11 +28,7 @@ final class WsConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(WsConnection.class);
 
-  private final Vertx vertx;
   private final ServerWebSocket ws;
-  private final String token;
-  private final Instant expiry;
-  private final AuthService auth;
   private final WsConfig config;
   private final Fanout fanout;
   private final Runnable onClosed;
@@ -43,28 +39,25 @@ final class WsConnection {
   private long seq;
   /** When the queue began to overflow without draining since; 0 when it is not overflowing. */
   private long overflowingSince;
-  private long lastHeard = System.currentTimeMillis();
-  private final List<Long> timers = new ArrayList<>();
+  private final SocketLiveness liveness;
   private boolean closed;
 
   WsConnection(Vertx vertx, ServerWebSocket ws, Principal principal, String token, AuthService auth, WsConfig config, Fanout fanout,
       Runnable onClosed) {
-    this.vertx = vertx;
     this.ws = ws;
     this.principal = principal;
-    this.token = token;
-    this.expiry = WsTokens.expiry(token);
-    this.auth = auth;
     this.config = config;
     this.fanout = fanout;
     this.onClosed = onClosed;
     this.queue = new OutboundQueue(config.maxQueuedMessages());
+    this.liveness = new SocketLiveness(vertx, ws, token, auth, config, this::close, this::rechecked,
+        () -> closeIfTooSlow(System.currentTimeMillis()));
   }
 
   void start() {
     ws.textMessageHandler(this::onText);
     ws.binaryMessageHandler(b -> sendError("unsupported_frame", "send JSON text frames", null));
-    ws.pongHandler(pong -> lastHeard = System.currentTimeMillis());
+    ws.pongHandler(pong -> liveness.heard());
     ws.drainHandler(v -> flush());
     ws.exceptionHandler(this::onSocketError);
     ws.closeHandler(v -> release());
@@ -73,12 +66,7 @@ final class WsConnection {
       release();
       return;
     }
-    timers.add(vertx.setPeriodic(config.pingIntervalMs(), id -> keepAlive()));
-    timers.add(vertx.setPeriodic(config.authRecheckMs(), id -> recheck()));
-    if (expiry != null) {
-      long delay = Math.max(1, expiry.toEpochMilli() - System.currentTimeMillis());
-      timers.add(vertx.setTimer(delay, id -> close(CloseCodes.TOKEN_INVALID, "token expired")));
-    }
+    liveness.start();
   }
 
   // ---- client → server ------------------------------------------------------------------------
@@ -96,7 +84,7 @@ final class WsConnection {
   }
 
   private void onText(String text) {
-    lastHeard = System.currentTimeMillis();
+    liveness.heard();
     ClientMessage message;
     try {
       message = ClientMessage.parse(text);
@@ -243,37 +231,15 @@ final class WsConnection {
 
   // ---- liveness and authorization -------------------------------------------------------------
 
-  private void keepAlive() {
-    long now = System.currentTimeMillis();
-    if (now - lastHeard > config.pongTimeoutMs()) {
-      close(CloseCodes.PONG_TIMEOUT, "no pong");
-      return;
+  /** The role may have changed since the last check: topics it may no longer read are dropped. */
+  private void rechecked(Principal fresh) {
+    principal = fresh;
+    List<String> forbidden = subscriptions.entrySet().stream().filter(e -> !principal.can(e.getValue().permission()))
+        .map(Map.Entry::getKey).toList();
+    forbidden.forEach(name -> sendError("forbidden", "role '" + principal.role().wireName() + "' may no longer read " + name, name));
+    if (!forbidden.isEmpty()) {
+      unsubscribe(forbidden);
     }
-    closeIfTooSlow(now);
-    if (!closed) {
-      ws.writePing(Buffer.buffer("codex32"));
-    }
-  }
-
-  /** A token stays valid only while its login does: logout, password change, a disabled user end the connection. */
-  private void recheck() {
-    auth.authenticateBearer(token).onComplete(result -> {
-      if (closed) {
-        return;
-      }
-      if (result.failed()) {
-        String code = result.cause() instanceof Codex32Exception e ? e.code() : "invalid_token";
-        close(CloseCodes.TOKEN_INVALID, code.replace('_', ' '));
-        return;
-      }
-      principal = result.result();
-      List<String> forbidden = subscriptions.entrySet().stream().filter(e -> !principal.can(e.getValue().permission()))
-          .map(Map.Entry::getKey).toList();
-      forbidden.forEach(name -> sendError("forbidden", "role '" + principal.role().wireName() + "' may no longer read " + name, name));
-      if (!forbidden.isEmpty()) {
-        unsubscribe(forbidden);
-      }
-    });
   }
 
   private void close(short code, String reason) {
@@ -292,7 +258,7 @@ final class WsConnection {
       return;
     }
     closed = true;
-    timers.forEach(vertx::cancelTimer);
+    liveness.stop();
     subscriptions.values().stream().map(Topic::address).distinct().forEach(address -> fanout.leave(address, this));
     subscriptions.clear();
     queue.clear();

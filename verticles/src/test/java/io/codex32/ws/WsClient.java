@@ -76,6 +76,10 @@ final class WsClient implements WebSocket.Listener, AutoCloseable {
     socket.sendText(text, true).join();
   }
 
+  void sendBinary(byte[] data) {
+    socket.sendBinary(ByteBuffer.wrap(data), true).join();
+  }
+
   void subscribe(String... topics) {
     send(new JsonObject().put("op", "subscribe").put("topics", List.of(topics)));
   }

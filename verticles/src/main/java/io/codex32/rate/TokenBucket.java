@@ -1,10 +1,11 @@
-package io.codex32.gpio;
+package io.codex32.rate;
 
 /**
- * A token bucket for one input's events: {@code burst} events at once, then {@code perSecond}. Times
- * are monotonic nanoseconds ({@link System#nanoTime()}). Used on one context only.
+ * A token bucket: {@code burst} events at once, then {@code perSecond} (one GPIO input's edges, one
+ * chat socket's frames). Times are monotonic nanoseconds ({@link System#nanoTime()}). Used on one
+ * context only.
  */
-final class EventRateLimit {
+public final class TokenBucket {
 
   private static final long NANOS_PER_S = 1_000_000_000L;
 
@@ -13,7 +14,7 @@ final class EventRateLimit {
   private double tokens;
   private long refilledAt;
 
-  EventRateLimit(int burst, int perSecond, long now) {
+  public TokenBucket(int burst, int perSecond, long now) {
     this.burst = burst;
     this.nanosPerToken = NANOS_PER_S / perSecond;
     this.tokens = burst;
@@ -21,7 +22,7 @@ final class EventRateLimit {
   }
 
   /** Takes one token when there is one. */
-  boolean tryTake(long now) {
+  public boolean tryTake(long now) {
     refill(now);
     if (tokens < 1) {
       return false;
@@ -31,7 +32,7 @@ final class EventRateLimit {
   }
 
   /** Milliseconds until the next token (at least 1). */
-  long millisUntilNext(long now) {
+  public long millisUntilNext(long now) {
     refill(now);
     long nanos = (long) Math.ceil((1 - tokens) * nanosPerToken);
     return Math.max(1, nanos / 1_000_000 + 1);

@@ -1,4 +1,4 @@
-package io.codex32.gpio;
+package io.codex32.rate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,13 +8,13 @@ import org.junit.jupiter.api.Timeout;
 
 /** The per-pin token bucket, on a clock the test moves. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
-class EventRateLimitTest {
+class TokenBucketTest {
 
   private static final long MS = 1_000_000;
 
   @Test
   void aBurstThenOneTokenPerIntervalNeverMoreThanTheBurst() {
-    EventRateLimit limit = new EventRateLimit(3, 10, 0);
+    TokenBucket limit = new TokenBucket(3, 10, 0);
     assertThat(limit.tryTake(0)).isTrue();
     assertThat(limit.tryTake(0)).isTrue();
     assertThat(limit.tryTake(0)).isTrue();
