@@ -20,10 +20,11 @@ import org.apache.commons.text.similarity.JaroWinklerSimilarity;
  *       equal in this way (e.g. "pump-2" and "pump2"): {@link NameMatch.Ambiguous}.</li>
  *   <li>Otherwise a score in [0, 1] per candidate: 0.7 × how well the said words are covered by
  *       the candidate's words + 0.3 × how well the candidate's words are covered by the said
- *       words, each word scored by Jaro-Winkler against its best counterpart, except that number
- *       words score 1 only when equal (so "pump three" is not "pump two"). A said name whose words
- *       all appear in a candidate scores at least 0.7 + a share for the coverage of the candidate
- *       ("weather" → "weather station": 0.85 or more).</li>
+ *       words, each word scored by Jaro-Winkler against its best counterpart (below {@value #WORD_FLOOR}
+ *       counts as 0), except that number words score 1 only when equal (so "pump three" is not
+ *       "pump two"). A said name whose words
+ *       all appear in a candidate scores 0.7 + 0.3 × the share of the candidate's words said
+ *       ("weather" → "weather station": 0.85; "analytics" → "analytics v one": 0.8).</li>
  *   <li>Best score below {@value #THRESHOLD}: {@link NameMatch.NotFound} with up to three
  *       candidates scoring at least {@value #SUGGEST} as suggestions.</li>
  *   <li>The second best within {@value #MARGIN} of the best and also above the threshold:
@@ -36,6 +37,8 @@ public final class NameMatcher {
   public static final double THRESHOLD = 0.75;
   public static final double MARGIN = 0.05;
   public static final double SUGGEST = 0.5;
+  /** Two different words less alike than this count as unrelated (0), so chance letters shared add nothing. */
+  public static final double WORD_FLOOR = 0.8;
 
   private static final Set<String> FILLERS = Set.of("the", "bot", "device", "node", "pin", "workflow");
   private static final JaroWinklerSimilarity JARO_WINKLER = new JaroWinklerSimilarity();
@@ -150,6 +153,7 @@ public final class NameMatcher {
     if (NumberWords.isNumberWord(a) || NumberWords.isNumberWord(b)) {
       return 0;
     }
-    return JARO_WINKLER.apply(a, b);
+    double jw = JARO_WINKLER.apply(a, b);
+    return jw >= WORD_FLOOR ? jw : 0;
   }
 }
