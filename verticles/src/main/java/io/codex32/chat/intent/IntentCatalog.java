@@ -426,7 +426,8 @@ public final class IntentCatalog {
       String where = "list " + name;
       allowKeys(file, where, def, base ? Set.of("values", "range", "spoken") : Set.of("values"));
       if (!base && !listValues.containsKey(name)) {
-        throw new IllegalArgumentException(file + ": unknown list " + name + " (an extra file can add values to " + listValues.keySet() + ")");
+        throw new IllegalArgumentException(file + ": unknown list " + name + " (an extra file can add values to "
+            + listValues.keySet() + ")");
       }
       List<ListValue> values = listValues.computeIfAbsent(name, n -> new ArrayList<>());
       if (def.containsKey("values")) {
@@ -475,7 +476,8 @@ public final class IntentCatalog {
       }
       String norm = said.trim().toLowerCase(Locale.ROOT).replaceAll("\\s+", " ");
       if (!SPOKEN_VALUE.matcher(norm).matches()) {
-        throw new IllegalArgumentException(file + ": " + where + ": value \"" + said + "\" must be words of letters (numbers belong in a range)");
+        throw new IllegalArgumentException(file + ": " + where + ": value \"" + said
+            + "\" must be words of letters (numbers belong in a range)");
       }
       return new ListValue(List.of(norm.split(" ")), out);
     }

@@ -66,7 +66,8 @@ final class Template {
     while (true) {
       List<Part> seq = sequence();
       if (seq.isEmpty()) {
-        throw new IllegalArgumentException(close == '\0' ? "empty alternative" : "empty alternative in the group opened at position " + start);
+        throw new IllegalArgumentException(close == '\0' ? "empty alternative"
+            : "empty alternative in the group opened at position " + start);
       }
       choices.add(seq);
       if (pos < source.length() && source.charAt(pos) == '|') {
