@@ -74,7 +74,7 @@ class IntentFilesTest {
       "new slots | intents:\\n  stop_bot:\\n    slots: [robot]\\n    sentences: [halt] | intent stop_bot: unknown key slots",
       "misspelt key | intents:\\n  stop_bot:\\n    sentence: [halt] | intent stop_bot: unknown key sentence",
       "unknown list | lists:\\n  colour:\\n    values: [red]\\nintents:\\n  help:\\n    sentences: [hi] | unknown list colour",
-      "sentence of another intent | intents:\\n  cancel:\\n    sentences: [stop that] | \"stop that\" also belongs to intent stop_bot",
+      "taken sentence | intents:\\n  cancel:\\n    sentences: [stop that] | the sentence \"stop that\" also belongs to intent stop_bot",
       "no intents | lists: {} | no intents",
       "not YAML | 'intents: [unclosed | not valid YAML",
       "duplicate key | intents:\\n  help:\\n    sentences: [hi]\\n  help:\\n    sentences: [yo] | not valid YAML",
