@@ -402,7 +402,6 @@ public final class IntentCatalog {
 
   /** Collects files in order; the first (built-in) one defines intents and lists, the others extend them. */
   private static final class Builder {
-    private final Map<String, String> intentFile = new HashMap<>();
     private final Map<String, List<String>> intentSlots = new LinkedHashMap<>();
     private final Map<String, Boolean> intentHelp = new HashMap<>();
     private final Map<String, List<Sentence>> sentences = new LinkedHashMap<>();
@@ -505,7 +504,6 @@ public final class IntentCatalog {
           throw new IllegalArgumentException(file + ": " + where + ": help must be true or false");
         }
         intentHelp.put(name, "true".equals(help));
-        intentFile.put(name, file);
         sentences.put(name, new ArrayList<>());
       }
       List<Object> templates = def.containsKey("sentences") ? list(file, where + " sentences", def.get("sentences")) : List.of();
