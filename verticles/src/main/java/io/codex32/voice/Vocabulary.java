@@ -21,6 +21,9 @@ public record Vocabulary(List<String> sentences, Map<String, List<String>> slots
   private static final Pattern WORD = Pattern.compile("[a-z][a-z']*");
 
   public Vocabulary {
+    if (slots.containsKey("command")) {
+      throw new IllegalArgumentException("no slot may be called 'command': it is the grammar's public rule");
+    }
     sentences = List.copyOf(sentences);
     Map<String, List<String>> copy = new LinkedHashMap<>();
     slots.forEach((name, values) -> copy.put(name, List.copyOf(values)));
