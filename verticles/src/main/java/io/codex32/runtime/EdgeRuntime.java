@@ -51,7 +51,7 @@ public final class EdgeRuntime {
 
   private static NodeSettings nodeSettings(EdgeNodeConfig config) {
     return new NodeSettings(config.node(), config.dataDir(), config.executor(), config.gatewayApiUrl(), config.gatewayMqttUrl(),
-        config.gpio());
+        config.gpio(), config.voice());
   }
 
   public int httpPort() {

@@ -118,7 +118,7 @@ final class GatewayStartup {
   /** The single-node default: this process also runs the executor of its own node, whose bots reach it on this host. */
   private NodeSettings ownNode() {
     return new NodeSettings(config.node(), config.dataDir(), config.executor(), "http://127.0.0.1:" + httpPort, mqttUrl(),
-        config.gpio());
+        config.gpio(), config.voice());
   }
 
   /**
