@@ -31,6 +31,8 @@ import io.codex32.supervisor.BotService;
 import io.codex32.supervisor.EventBusExecutorClient;
 import io.codex32.supervisor.Leadership;
 import io.codex32.supervisor.NodeAvailability;
+import io.codex32.voice.VoiceClient;
+import io.codex32.voice.VoiceHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -71,7 +73,8 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     MqttServices mqtt = MqttServices.create(config.mqtt(), devices, commands, deviceControl, new DeviceSessions(store, clock), clock,
         authService, self);
     ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, new AuditLog(store, clock), devices,
-        commands, self, healthChecks(store, live), nodes, leadership, new EventBusGpioClient(vertx, nodes));
+        commands, self, healthChecks(store, live), nodes, leadership, new EventBusGpioClient(vertx, nodes),
+        new VoiceHealth(new VoiceClient(vertx), config.nodeId()));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
 

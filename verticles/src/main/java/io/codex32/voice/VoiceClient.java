@@ -13,7 +13,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -68,7 +67,12 @@ public final class VoiceClient {
 
   /** The engine of {@code nodeId} and, when it cannot be used, why. */
   public Future<VoiceReply.EngineStatus> status(String nodeId) {
-    return send(nodeId, new VoiceRequest.Status(), REQUEST_TIMEOUT_MS).map(reply -> (VoiceReply.EngineStatus) reply);
+    return status(nodeId, REQUEST_TIMEOUT_MS);
+  }
+
+  /** {@link #status(String)} with its own timeout (a health report waits less). */
+  public Future<VoiceReply.EngineStatus> status(String nodeId, long timeoutMs) {
+    return send(nodeId, new VoiceRequest.Status(), timeoutMs).map(reply -> (VoiceReply.EngineStatus) reply);
   }
 
   Future<VoiceReply> send(String nodeId, VoiceRequest request, long timeoutMs) {
@@ -93,17 +97,5 @@ public final class VoiceClient {
           + " ms", reply);
     }
     return BusFailures.fromRecipient(reply, REFUSED);
-  }
-
-  /** For a health report: the status as JSON, never failing, within a short time. */
-  public Future<JsonObject> health(String nodeId) {
-    return send(nodeId, new VoiceRequest.Status(), 1_000)
-        .map(reply -> {
-          VoiceReply.EngineStatus status = (VoiceReply.EngineStatus) reply;
-          JsonObject json = new JsonObject().put("node", nodeId).put("engine", status.engine()).put("available", status.available());
-          return status.reason() == null ? json : json.put("reason", status.reason());
-        })
-        .otherwise(failure -> new JsonObject().put("node", nodeId).put("engine", "unknown").put("available", false)
-            .put("reason", failure.getMessage()));
   }
 }

@@ -87,7 +87,11 @@ class VoiceVerticleTest {
   @Test
   void theStatusNamesTheEngine() {
     assertThat(Await.result(client.status(NODE))).isEqualTo(new VoiceReply.EngineStatus("pocketsphinx", true, null));
-    assertThat(Await.result(client.health(NODE)).getBoolean("available")).isTrue();
+    assertThat(Await.result(new VoiceHealth(client, NODE).report()))
+        .isEqualTo(new JsonObject().put("node", NODE).put("engine", "pocketsphinx").put("available", true));
+    JsonObject missing = Await.result(new VoiceHealth(client, "ghost").report());
+    assertThat(missing.getBoolean("available")).isFalse();
+    assertThat(missing.getString("reason")).contains("ghost");
   }
 
   @Test
