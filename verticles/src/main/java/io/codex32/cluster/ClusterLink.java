@@ -262,8 +262,8 @@ public final class ClusterLink extends VerticleBase {
         .completion()
         .compose(v -> joined.eventBus().consumer(gpio, message -> context.runOnContext(ignored -> pass(gpio, message, "gpio_unavailable")))
             .completion())
-        .compose(v -> joined.eventBus().consumer(voice, message -> context.runOnContext(ignored -> pass(voice, message, "voice_unavailable")))
-            .completion())
+        .compose(v -> joined.eventBus()
+            .consumer(voice, message -> context.runOnContext(ignored -> pass(voice, message, "voice_unavailable"))).completion())
         .compose(v -> joined.eventBus().<JsonObject>consumer(Addresses.BOT_HEARTBEATS,
             message -> context.runOnContext(ignored -> vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, message.body())))
             .completion());

@@ -27,7 +27,8 @@ public record EngineSelection(Optional<SpeechEngine> engine, String name, String
         EngineSelection pocketsphinx = pocketsphinx(config);
         if (pocketsphinx.available() || config.voskModel() == null) {
           return pocketsphinx.available() ? pocketsphinx
-              : new EngineSelection(Optional.empty(), OFF, "voice.engine auto: " + pocketsphinx.reason() + "; and no voice.vosk_model is set");
+              : new EngineSelection(Optional.empty(), OFF,
+                  "voice.engine auto: " + pocketsphinx.reason() + "; and no voice.vosk_model is set");
         }
         EngineSelection vosk = vosk(config);
         return vosk.available() ? vosk

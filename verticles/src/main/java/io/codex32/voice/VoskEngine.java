@@ -56,7 +56,8 @@ public final class VoskEngine implements SpeechEngine {
       throw new EngineUnavailableException("no Vosk model configured (voice.vosk_model)");
     }
     if (!Files.isDirectory(modelDir)) {
-      throw new EngineUnavailableException("the Vosk model directory " + modelDir + " (voice.vosk_model) does not exist or is not a directory");
+      throw new EngineUnavailableException("the Vosk model directory " + modelDir
+          + " (voice.vosk_model) does not exist or is not a directory");
     }
     loadNativeLibrary();
     try {

@@ -163,7 +163,8 @@ class VoiceVerticleTest {
     assertThat(busy.code()).isEqualTo("busy");
 
     Await.result(request(new VoiceRequest.Cancel("s0")));
-    assertThat(Await.result(request(new VoiceRequest.Open("s9", 16_000, Speech.BOTS, null)))).isEqualTo(new VoiceReply.Opened("pocketsphinx"));
+    assertThat(Await.result(request(new VoiceRequest.Open("s9", 16_000, Speech.BOTS, null))))
+        .isEqualTo(new VoiceReply.Opened("pocketsphinx"));
   }
 
   @Test
