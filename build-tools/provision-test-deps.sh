@@ -16,6 +16,10 @@ TEST_PACKAGES=(
   openssl
   chromium
   chromium-driver
+  pocketsphinx
+  pocketsphinx-en-us
+  espeak-ng
+  sox
 )
 
 # Commands every build needs, with the Debian package that provides each.

@@ -34,6 +34,19 @@ public final class Addresses {
     return PREFIX + "node." + nodeId + ".gpio";
   }
 
+  /** Request/reply address of a node's speech-to-text: open a session, its audio, finish, cancel, status. */
+  public static String voice(String nodeId) {
+    return PREFIX + "node." + nodeId + ".voice";
+  }
+
+  /**
+   * Where a node publishes the partial text of one voice session ({@code id}: unique per session,
+   * chosen by the requester, which consumes it); a node sends partials nowhere else.
+   */
+  public static String voicePartials(String id) {
+    return PREFIX + "voice.partials." + id;
+  }
+
   public static String botLogs(String botId) {
     return PREFIX + "bots.logs." + botId;
   }

@@ -152,14 +152,14 @@ public final class ClusterLink extends VerticleBase {
   }
 
   /**
-   * Bot events, node heartbeats, log lines and GPIO events go to the cluster while a gateway is
+   * Bot events, node heartbeats, log lines, GPIO events and voice partials go to the cluster while a gateway is
    * there. Bot status transitions are also kept for a gateway that is not there (yet); the rest
    * (heartbeats, metrics samples, log lines, input changes) is live-only and dropped while
    * disconnected.
    */
   private static boolean forCluster(String address) {
     return address.equals(Addresses.BOT_EVENTS) || address.equals(Addresses.NODE_HEARTBEAT) || address.startsWith(Addresses.botLogs(""))
-        || address.equals(Addresses.GPIO_EVENTS);
+        || address.equals(Addresses.GPIO_EVENTS) || address.startsWith(Addresses.voicePartials(""));
   }
 
   private void forward(String address, JsonObject body) {
@@ -253,14 +253,17 @@ public final class ClusterLink extends VerticleBase {
   private record Member(Vertx vertx, HazelcastClusterManager manager) {
   }
 
-  /** Registers this node's executor and GPIO addresses and the bots' heartbeat address on the cluster. */
+  /** Registers this node's executor, GPIO and voice addresses and the bots' heartbeat address on the cluster. */
   private Future<Void> relay(Vertx joined) {
     String executor = Addresses.executor(nodeId);
     String gpio = Addresses.gpio(nodeId);
+    String voice = Addresses.voice(nodeId);
     return joined.eventBus().consumer(executor, message -> context.runOnContext(v -> command(executor, message)))
         .completion()
         .compose(v -> joined.eventBus().consumer(gpio, message -> context.runOnContext(ignored -> pass(gpio, message, "gpio_unavailable")))
             .completion())
+        .compose(v -> joined.eventBus()
+            .consumer(voice, message -> context.runOnContext(ignored -> pass(voice, message, "voice_unavailable"))).completion())
         .compose(v -> joined.eventBus().<JsonObject>consumer(Addresses.BOT_HEARTBEATS,
             message -> context.runOnContext(ignored -> vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, message.body())))
             .completion());

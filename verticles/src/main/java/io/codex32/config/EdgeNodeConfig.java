@@ -1,6 +1,7 @@
 package io.codex32.config;
 
 import io.codex32.gpio.GpioConfig;
+import io.codex32.voice.VoiceConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.regex.Pattern;
  * how often a reachable gateway is looked for then.
  */
 public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluster, NodeConfig node, ExecutorConfig executor,
-    String gatewayApiUrl, String gatewayMqttUrl, int eventBuffer, long rejoinIntervalMs, GpioConfig gpio) {
+    String gatewayApiUrl, String gatewayMqttUrl, int eventBuffer, long rejoinIntervalMs, GpioConfig gpio, VoiceConfig voice) {
 
   private static final Pattern API_URL = Pattern.compile("https?://[^\\s]{1,2040}");
   private static final Pattern MQTT_URL = Pattern.compile("mqtts?://[^\\s]{1,2040}");
@@ -31,7 +32,8 @@ public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluste
         ExecutorConfig.from(s), url(s, "gateway.api_url", API_URL, "https://gateway:8080"),
         url(s, "gateway.mqtt_url", MQTT_URL, "mqtts://gateway:8883"),
         (int) s.number("cluster.event_buffer", 100, 1_000_000), s.number("cluster.rejoin_interval_ms", 100, 60_000),
-        s.gpio());
+        s.gpio(),
+        s.voice());
   }
 
   /** What this node's bots get as CODEX32_API_URL / CODEX32_MQTT_URL: the gateway as they reach it. */

@@ -1,6 +1,7 @@
 package io.codex32.config;
 
 import io.codex32.gpio.GpioConfig;
+import io.codex32.voice.VoiceConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -14,7 +15,7 @@ import java.util.Map;
  */
 public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, PgConfig pg, RedisConfig redis,
     ClusterConfig cluster, NodeConfig node, Duration nodeOfflineAfter, String adminPassword, ExecutorConfig executor, AuthConfig auth,
-    WsConfig ws, GpioConfig gpio, ChatConfig chat) {
+    WsConfig ws, GpioConfig gpio, VoiceConfig voice, ChatConfig chat) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -48,6 +49,7 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         AuthConfig.from(s),
         WsConfig.from(s),
         s.gpio(),
+        s.voice(),
         ChatConfig.from(s));
   }
 

@@ -1,6 +1,8 @@
 package io.codex32.config;
 
 import io.codex32.gpio.GpioConfig;
+import io.codex32.voice.VoiceConfig;
+import java.nio.file.Path;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
@@ -87,5 +89,12 @@ final class Settings {
       throw new ConfigException(GpioConfig.PINS_KEY, "must be a JSON array of pins");
     }
     return GpioConfig.of(flag("gpio.enabled"), requiredString("gpio.provider"), array);
+  }
+
+  /** {@code voice.engine}, {@code voice.vosk_model}, {@code voice.max_seconds}, {@code voice.pocketsphinx_command}. */
+  VoiceConfig voice() {
+    String model = string("voice.vosk_model");
+    return new VoiceConfig(VoiceConfig.Engine.parse("voice.engine", requiredString("voice.engine")), model == null ? null : Path.of(model),
+        (int) number("voice.max_seconds", 1, VoiceConfig.MAX_SECONDS_LIMIT), requiredString("voice.pocketsphinx_command"));
   }
 }

@@ -15,10 +15,11 @@ import io.codex32.security.UserService;
 import io.codex32.supervisor.BotSelfService;
 import io.codex32.supervisor.BotService;
 import io.codex32.supervisor.Leadership;
+import io.codex32.voice.VoiceHealth;
 
 /** The domain services the HTTP API exposes, shared by every verticle instance. */
 public record ApiServices(HttpConfig http, BotService bots, AuthService auth, UserService users,
     ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self,
-    HealthChecks health, NodeRegistry nodes, Leadership leadership, GpioClient gpio, ChatService chat,
+    HealthChecks health, NodeRegistry nodes, Leadership leadership, GpioClient gpio, VoiceHealth voice, ChatService chat,
     Conversations conversations) {
 }

@@ -67,8 +67,12 @@ final class SiteRoutes {
     });
   }
 
+  /** Components, and this gateway's own node's speech-to-text (engine, available, reason): informative, never "down". */
   private void detailed(RoutingContext rc) {
-    services.health().report().onSuccess(components -> {
+    services.health().report().compose(components -> services.voice().report().map(voice -> {
+      components.put("voice", voice);
+      return components;
+    })).onSuccess(components -> {
       Runtime runtime = Runtime.getRuntime();
       json(rc, 200, new JsonObject()
           .put("components", components)

@@ -2,6 +2,8 @@ package io.codex32.runtime;
 
 import io.codex32.cluster.ClusterLink;
 import io.codex32.config.EdgeNodeConfig;
+import io.codex32.voice.VoiceClient;
+import io.codex32.voice.VoiceHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -33,7 +35,8 @@ public final class EdgeRuntime {
         : Optional.empty();
     NodeRuntime node = new NodeRuntime(vertx, Clock.systemUTC());
     return deployLink(vertx, link)
-        .compose(v -> node.serveHttp(config.http(), () -> health(config.nodeId(), link)))
+        .compose(v -> node.serveHttp(config.http(), () -> health(config.nodeId(), link, new VoiceHealth(new VoiceClient(vertx),
+            config.nodeId()))))
         .compose(port -> node.start(nodeSettings(config), NO_BOT_TOKENS).map(port))
         .map(port -> new EdgeRuntime(vertx, port));
   }
@@ -43,15 +46,20 @@ public final class EdgeRuntime {
     return link.map(verticle -> vertx.deployVerticle(verticle).<Void>mapEmpty()).orElse(Future.succeededFuture());
   }
 
-  /** {@code {"status":"up","node":"<id>"}}, with the link's {@code "cluster"} status when there is a link. */
-  private static Future<JsonObject> health(String nodeId, Optional<ClusterLink> link) {
+  /**
+   * {@code {"status":"up","node":"<id>","voice":{...}}}, with the link's {@code "cluster"} status when
+   * there is a link; {@code voice}: the node's engine and why it cannot run (informative only).
+   */
+  private static Future<JsonObject> health(String nodeId, Optional<ClusterLink> link, VoiceHealth voice) {
     JsonObject health = new JsonObject().put("status", "up").put("node", nodeId);
-    return link.map(verticle -> verticle.status().map(cluster -> health.put("cluster", cluster))).orElse(Future.succeededFuture(health));
+    return voice.report().map(report -> health.put("voice", report))
+        .compose(withVoice -> link.map(verticle -> verticle.status().map(cluster -> health.put("cluster", cluster)))
+            .orElse(Future.succeededFuture(health)));
   }
 
   private static NodeSettings nodeSettings(EdgeNodeConfig config) {
     return new NodeSettings(config.node(), config.dataDir(), config.executor(), config.gatewayApiUrl(), config.gatewayMqttUrl(),
-        config.gpio());
+        config.gpio(), config.voice());
   }
 
   public int httpPort() {

@@ -34,6 +34,8 @@ import io.codex32.supervisor.BotService;
 import io.codex32.supervisor.EventBusExecutorClient;
 import io.codex32.supervisor.Leadership;
 import io.codex32.supervisor.NodeAvailability;
+import io.codex32.voice.VoiceClient;
+import io.codex32.voice.VoiceHealth;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -77,7 +79,8 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     GpioClient gpio = new EventBusGpioClient(vertx, nodes);
     ChatService chat = new ChatService(config.chat().catalog(), bots, devices, commands, nodes, gpio, audit);
     ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, audit, devices,
-        commands, self, healthChecks(store, live), nodes, leadership, gpio, chat, new Conversations(clock));
+        commands, self, healthChecks(store, live), nodes, leadership, gpio, new VoiceHealth(new VoiceClient(vertx), config.nodeId()), chat,
+        new Conversations(clock));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
 

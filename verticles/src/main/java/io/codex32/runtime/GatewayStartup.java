@@ -90,7 +90,7 @@ final class GatewayStartup {
     int port = config.http().port() == 0 ? -1 : config.http().port();
     List<HttpApiVerticle> instances = new CopyOnWriteArrayList<>();
     EventsApi events = EventsApi.create(services.api().auth(), config.ws());
-    CommandApi commands = CommandApi.create(services.api().chat(), new VoiceClient(vertx, services.nodes()), events, config.nodeId(),
+    CommandApi commands = CommandApi.create(services.api().chat(), new VoiceClient(vertx), events, config.nodeId(),
         config.voice().maxSeconds());
     return ApiContract.load(vertx)
         .compose(contract -> vertx.deployVerticle(() -> {
@@ -122,7 +122,7 @@ final class GatewayStartup {
   /** The single-node default: this process also runs the executor of its own node, whose bots reach it on this host. */
   private NodeSettings ownNode() {
     return new NodeSettings(config.node(), config.dataDir(), config.executor(), "http://127.0.0.1:" + httpPort, mqttUrl(),
-        config.gpio());
+        config.gpio(), config.voice());
   }
 
   /**

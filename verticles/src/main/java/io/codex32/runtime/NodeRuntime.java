@@ -5,6 +5,7 @@ import io.codex32.executor.ExecutorVerticle;
 import io.codex32.gpio.GpioVerticle;
 import io.codex32.http.NodeHttpVerticle;
 import io.codex32.nodes.NodeHeartbeatVerticle;
+import io.codex32.voice.VoiceVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -14,7 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * What every node runs, the gateway's own node and an edge node alike: its GPIO (with
- * {@code gpio.enabled}), the executor of its bots and the heartbeat that announces it; and, on a
+ * {@code gpio.enabled}), the executor of its bots, the heartbeat that announces it and its
+ * speech-to-text; and, on a
  * node without the gateway's HTTP verticles, its own HTTP server.
  */
 public final class NodeRuntime {
@@ -37,7 +39,9 @@ public final class NodeRuntime {
   }
 
   /**
-   * Deploys the GPIO, then the executor, then the heartbeat, which reports the executor's bots.
+   * Deploys the GPIO, then the executor, then the heartbeat, which reports the executor's bots, and
+   * last the speech-to-text (loading a Vosk model may take seconds: bots do not wait for it; with
+   * {@code voice.engine} off or no engine installed it only answers status requests).
    * The GPIO comes first so that outputs are in their initial (safe) state before any bot starts or
    * is adopted, and a node whose pins cannot be opened stops before it runs bots. {@code botTokens}
    * issues the token a bot gets as CODEX32_BOT_TOKEN (null on a node that cannot sign tokens).
@@ -47,6 +51,7 @@ public final class NodeRuntime {
         .compose(gpio -> ExecutorVerticle.create(vertx, settings.executorSettings(), botTokens, clock))
         .compose(vertx::deployVerticle)
         .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, settings.node(), clock))
+        .compose(heartbeat -> VoiceVerticle.deploy(vertx, settings.node().id(), settings.voice()))
         .mapEmpty();
   }
 

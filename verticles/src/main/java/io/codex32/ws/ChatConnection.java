@@ -71,7 +71,7 @@ final class ChatConnection {
     this.sourceIp = sourceIp;
     this.api = api;
     this.onClosed = onClosed;
-    this.liveness = new SocketLiveness(vertx, ws, token, api.auth(), api.config(), this::close, p -> principal = p, () -> { });
+    this.liveness = new SocketLiveness(vertx, ws, token, api.auth(), api.config(), this::close, fresh -> this.principal = fresh, () -> { });
   }
 
   void start() {

@@ -217,4 +217,33 @@ class BusContractTest {
       assertThat(e.status()).isEqualTo(400);
     });
   }
+
+  @Test
+  void voiceRequestsRepliesAndPartialsReadBack() {
+    io.codex32.voice.Vocabulary vocabulary = new io.codex32.voice.Vocabulary(List.of("(start | stop) [the] <bot>"),
+        Map.of("bot", List.of("weather station", "pump two")));
+    List<VoiceRequest> requests = List.of(new VoiceRequest.Open("s1", 16_000, vocabulary, Addresses.voicePartials("p1")),
+        new VoiceRequest.Open("s2", 16_000, vocabulary, null), new VoiceRequest.Audio("s1", 7, new byte[] {1, -2, 3, 4}),
+        new VoiceRequest.Finish("s1"), new VoiceRequest.Cancel("s1"), new VoiceRequest.Status());
+    for (VoiceRequest request : requests) {
+      JsonObject json = request.toJson();
+      assertThat(json.getInteger("v")).isEqualTo(Contract.VERSION);
+      assertThat(VoiceRequest.fromJson(json)).isEqualTo(request);
+    }
+    assertThat(new VoiceRequest.Audio("s1", 0, new byte[] {0, 1}).toJson().getString("pcm")).as("base64").isEqualTo("AAE=");
+    assertCode(() -> VoiceRequest.fromJson(new JsonObject().put("action", "audio").put("session", "s").put("seq", 0).put("pcm", "**")),
+        "bad_field");
+    assertCode(() -> VoiceRequest.fromJson(new JsonObject().put("action", "open").put("session", "s").put("sample_rate", 16000)
+        .put("vocabulary", new JsonObject().put("sentences", new JsonArray().add(3)))), "bad_field");
+
+    List<VoiceReply> replies = List.of(new VoiceReply.Opened("pocketsphinx"), new VoiceReply.Accepted(3),
+        new VoiceReply.Transcript("start the weather station", 1800, 240), new VoiceReply.Cancelled(),
+        new VoiceReply.EngineStatus("off", false, "voice.engine is off"));
+    for (int i = 0; i < replies.size(); i++) {
+      VoiceRequest request = List.of(requests.get(0), requests.get(2), requests.get(3), requests.get(4), requests.get(5)).get(i);
+      assertThat(VoiceReply.fromJson(request, replies.get(i).toJson())).isEqualTo(replies.get(i));
+    }
+    VoiceEvent.Partial partial = new VoiceEvent.Partial("s1", "start the");
+    assertThat(VoiceEvent.fromJson(partial.toJson())).isEqualTo(partial);
+  }
 }

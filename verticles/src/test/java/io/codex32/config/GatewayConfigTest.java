@@ -3,6 +3,7 @@ package io.codex32.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.codex32.voice.VoiceConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,6 +42,23 @@ class GatewayConfigTest {
     assertThat(config.adminPassword()).isNull();
     assertThat(config.executor().allowedCommands()).isEmpty();
     assertThat(config.auth()).isEqualTo(new AuthConfig(900, 604_800, null, null, 11, 5, 300));
+  }
+
+  @Test
+  void voiceDefaultsEnvironmentAndBadValues() {
+    VoiceConfig defaults = GatewayConfig.load(List.of(), Map.of()).voice();
+    assertThat(defaults).isEqualTo(new VoiceConfig(VoiceConfig.Engine.AUTO, null, 15, "pocketsphinx_continuous"));
+    assertThat(EdgeNodeConfig.load(List.of(), Map.of()).voice()).isEqualTo(defaults);
+
+    VoiceConfig set = GatewayConfig.load(List.of(), Map.of("CODEX32_VOICE_ENGINE", "vosk", "CODEX32_VOICE_VOSK_MODEL", "/opt/vosk-model",
+        "CODEX32_VOICE_MAX_SECONDS", "30", "CODEX32_VOICE_POCKETSPHINX_COMMAND", "/opt/ps/bin/pocketsphinx_continuous")).voice();
+    assertThat(set).isEqualTo(new VoiceConfig(VoiceConfig.Engine.VOSK, Path.of("/opt/vosk-model"), 30,
+        "/opt/ps/bin/pocketsphinx_continuous"));
+
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_VOICE_ENGINE", "whisper")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("voice.engine");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_VOICE_MAX_SECONDS", "0")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("voice.max_seconds");
   }
 
   @Test

@@ -60,6 +60,9 @@ class GatewaySurfaceTest {
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().getJsonObject("components").getJsonObject("store").getString("status")).isEqualTo("up");
     assertThat(gateway.get("/health/detailed", null).json().getJsonObject("jvm").getInteger("processors")).isPositive();
+    io.vertx.core.json.JsonObject voice = gateway.get("/health/detailed", null).json().getJsonObject("components").getJsonObject("voice");
+    assertThat(voice.getString("node")).as("the gateway's own node answered its voice status").isEqualTo("local");
+    assertThat(voice.getString("engine")).isIn("pocketsphinx", "vosk", "off");
   }
 
   @Test

@@ -73,7 +73,12 @@ class EdgeRuntimeTest {
 
     HttpResponse<String> health = get(edge, "/health");
     assertThat(health.statusCode()).isEqualTo(200);
-    assertThat(new JsonObject(health.body())).isEqualTo(new JsonObject().put("status", "up").put("node", "pi-test"));
+    JsonObject body = new JsonObject(health.body());
+    JsonObject voice = body.getJsonObject("voice");
+    assertThat(body.copy().put("voice", null)).isEqualTo(new JsonObject().put("status", "up").put("node", "pi-test").put("voice", null));
+    assertThat(voice.getString("node")).as("the node's own voice service answered").isEqualTo("pi-test");
+    assertThat(voice.getValue("available")).isInstanceOf(Boolean.class);
+    assertThat(voice.getString("engine")).isIn("pocketsphinx", "vosk", "off");
     assertThat(get(edge, "/metrics").body()).contains("jvm_memory_used_bytes");
     assertThat(get(edge, "/").body()).contains("/js/main.js");
     assertThat(get(edge, "/api/v1/bots").statusCode()).isEqualTo(404);
