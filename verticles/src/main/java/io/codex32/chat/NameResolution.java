@@ -1,5 +1,6 @@
 package io.codex32.chat;
 
+import io.codex32.chat.intent.IntentCatalog;
 import io.codex32.chat.intent.NameMatch;
 import io.codex32.chat.intent.NameMatcher;
 import io.codex32.chat.intent.Named;
@@ -57,6 +58,7 @@ final class NameResolution {
   }
 
   static String describe(Named named) {
-    return named.name() == null || named.name().equalsIgnoreCase(named.id()) ? named.id() : named.id() + " (" + named.name() + ")";
+    boolean same = named.name() == null || IntentCatalog.spoken(named.name()).equals(IntentCatalog.spoken(named.id()));
+    return same ? named.id() : named.id() + " (" + named.name() + ")";
   }
 }

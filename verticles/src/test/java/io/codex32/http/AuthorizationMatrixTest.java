@@ -63,6 +63,7 @@ class AuthorizationMatrixTest {
       revokeApiKey   DELETE /api/v1/api-keys/{key}           401       403    403  403      ok    403        403          401
       listAudit      GET    /api/v1/audit                    401       403    403  403      ok    403        403          401
       verifyAudit    GET    /api/v1/audit/verify             401       403    403  403      ok    403        403          401
+      chat           POST   /api/v1/chat                     401       ok     ok   ok       ok    ok         ok          401
       listNodes      GET    /api/v1/nodes                    401       ok     ok   ok       ok    ok         ok          401
       getNode        GET    /api/v1/nodes/local              401       ok     ok   ok       ok    ok         ok          401
       listNodeGpio   GET    /api/v1/nodes/local/gpio         401       ok     ok   ok       ok    ok         ok          401
@@ -215,6 +216,7 @@ class AuthorizationMatrixTest {
       case "selfHeartbeat" -> new JsonObject().put("status", "beat " + n).put("metrics", new JsonObject().put("n", n)).encode();
       case "sendDeviceCommand" -> new JsonObject().put("name", "ping").put("payload", n).encode();
       case "setNodeGpio", "setSelfGpio" -> new JsonObject().put("action", "toggle").encode();
+      case "chat" -> new JsonObject().put("text", "list bots").encode();
       default -> null;
     };
   }
