@@ -3,6 +3,7 @@
 
 import * as session from './session.js';
 import * as live from './live.js';
+import * as chatClient from './chat-client.js';
 import {h, replace} from './dom.js';
 import {current, match, navigate, Scope} from './router.js';
 import {errorState} from './ui.js';
@@ -14,6 +15,7 @@ import * as devices from './pages/devices.js';
 import * as device from './pages/device.js';
 import * as node from './pages/node.js';
 import * as admin from './pages/admin.js';
+import * as chat from './pages/chat.js';
 
 // Every page is loaded up front (index.html preloads the whole graph at once): once the dashboard is
 // open, moving between pages needs nothing from the gateway but data, also while it is unreachable.
@@ -27,6 +29,7 @@ const ROUTES = [
   ['/devices/:id', device],
   ['/nodes/:id', node],
   ['/admin', admin],
+  ['/chat', chat],
 ];
 
 const main = document.getElementById('main');
@@ -109,7 +112,8 @@ function updateTopbar(path) {
   }
   const me = session.user();
   replace(who, me.subject, ' ', h('span', {class: 'role'}, me.role));
-  const section = path.startsWith('/devices') ? 'devices' : path.startsWith('/admin') ? 'admin' : 'fleet';
+  const section = path.startsWith('/devices') ? 'devices' : path.startsWith('/admin') ? 'admin'
+    : path.startsWith('/chat') ? 'chat' : 'fleet';
   document.querySelectorAll('#nav a').forEach(a => {
     const needs = a.dataset.needs ? a.dataset.needs.split(' ') : [];
     a.hidden = needs.length > 0 && !needs.some(session.can);
@@ -148,6 +152,7 @@ setInterval(() => {
 session.onChange((signedIn, reason) => {
   if (!signedIn) {
     live.stop();
+    chatClient.stop();
     login.setNotice(reason);
     navigate('/login', {replace: true});
   }
