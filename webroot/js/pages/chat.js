@@ -67,6 +67,7 @@ export function render(main, params, scope) {
   const last = log.lastElementChild;
   log.querySelectorAll('.chat-awaiting').forEach(el => !(last && last.contains(el)) && el.remove());
   scope.add(chat.onEntry(draw));
+  chat.start();
   if (chat.transcript().length === 0) {
     chat.note('Try “list bots”, “start the weather station” or “what can I say”.');
   }
@@ -123,7 +124,6 @@ export function render(main, params, scope) {
   scope.add(() => recorder.cancel(null));
   scope.add(chat.onFrame(frame => recorder.frame(frame)));
   scope.add(chat.onState(showState));
-  chat.start();
   input.focus();
 }
 

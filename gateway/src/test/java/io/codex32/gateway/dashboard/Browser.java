@@ -63,6 +63,11 @@ final class Browser implements AutoCloseable {
 
   /** A browser for pages under {@code base} (e.g. {@code http://127.0.0.1:8080}). */
   static Browser open(String base) {
+    return open(base, List.of());
+  }
+
+  /** As {@link #open(String)}, Chromium started with {@code extraArguments} too (a fake microphone, say). */
+  static Browser open(String base, List<String> extraArguments) {
     Path home;
     try {
       home = Files.createTempDirectory("codex32-chromium-");
@@ -74,6 +79,7 @@ final class Browser implements AutoCloseable {
     options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
         "--user-data-dir=" + home.resolve("profile"), "--window-size=" + DESKTOP.width + "," + DESKTOP.height);
+    options.addArguments(extraArguments);
     LoggingPreferences logging = new LoggingPreferences();
     logging.enable(LogType.BROWSER, Level.ALL);
     options.setCapability("goog:loggingPrefs", logging);

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -62,13 +63,23 @@ final class DashboardFixture implements TestWatcher, AfterEachCallback, AfterAll
 
   /** A browser on the gateway's address. */
   Browser open() {
-    browser = Browser.open("http://127.0.0.1:" + gateway.port());
+    return open(List.of());
+  }
+
+  /** A browser on the gateway's address, Chromium started with {@code chromiumArguments} too. */
+  Browser open(List<String> chromiumArguments) {
+    browser = Browser.open("http://127.0.0.1:" + gateway.port(), chromiumArguments);
     return browser;
   }
 
   /** A browser on the gateway's dashboard, signed in as the admin. */
   Browser openSignedIn() {
-    open().load("/");
+    return openSignedIn(List.of());
+  }
+
+  /** A browser on the gateway's dashboard, signed in as the admin; Chromium started with {@code chromiumArguments} too. */
+  Browser openSignedIn(List<String> chromiumArguments) {
+    open(chromiumArguments).load("/");
     browser.signIn("admin", GatewayProcess.ADMIN_PASSWORD);
     return browser;
   }
