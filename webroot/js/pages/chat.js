@@ -27,7 +27,7 @@ export function render(main, params, scope) {
     placeholder: 'e.g. start the weather station', 'aria-label': 'Message'});
   const send = h('button', {type: 'submit', class: 'btn btn-primary', id: 'chat-send'}, 'Send');
   const talk = h('button', {type: 'button', class: 'btn chat-talk', id: 'chat-talk', 'aria-pressed': 'false',
-    'aria-describedby': 'chat-voice-status'}, 'Hold to talk');
+    'aria-describedby': 'chat-voice-status', dataset: {state: 'idle'}}, 'Hold to talk');
   const voiceStatus = h('p', {class: 'hint chat-voice-status', id: 'chat-voice-status', 'aria-live': 'polite'},
     'Hold the button (or Space on it) while speaking, or press it once to start and again to stop.');
   const connection = h('span', {class: 'connection', id: 'chat-state', role: 'status'});

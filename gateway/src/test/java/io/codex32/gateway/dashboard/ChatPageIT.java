@@ -90,7 +90,8 @@ class ChatPageIT {
   void stopItAsksFirstAndConfirmStopsIt() {
     openChat();
     browser.type("#chat-input", "stop it", Keys.ENTER);
-    browser.showing("#chat-log .chat-reply", "Stop weather-station (Weather Station)? Say yes to confirm or no to cancel.");
+    browser.showing("#chat-log .chat-reply", "Stop weather-station");
+    browser.showing("#chat-log .chat-reply", "Say yes to confirm or no to cancel.");
     browser.visible("#chat-cancel");
     browser.screenshot("31-chat-confirm");
     assertThat(status()).as("nothing is stopped before the answer").isEqualTo("running");
@@ -129,10 +130,12 @@ class ChatPageIT {
     browser.signIn("vera", "viewer-pass-1");
     openChat();
     assertThat(browser.findAll("#chat-log .chat-me")).as("the admin's conversation is gone").isEmpty();
+    String before = status();
     browser.type("#chat-input", "stop the weather station", Keys.ENTER);
-    browser.showing("#chat-log .chat-reply", "Sorry, you may not stop");
-    assertThat(browser.find("#chat-log").getText()).contains("your role 'viewer' does not have the bots_write permission");
-    assertThat(status()).isEqualTo("running");
+    browser.showing("#chat-log .chat-reply", "Sorry, you may not stop bots");
+    assertThat(browser.find("#chat-log").getText()).contains("your role 'viewer' does not have the bots_control permission");
+    assertThat(browser.present("#chat-confirm")).as("nothing to confirm").isFalse();
+    assertThat(status()).isEqualTo(before);
     browser.screenshot("33-chat-viewer");
   }
 
