@@ -189,6 +189,8 @@ class PushToTalk {
       if (event.button === 0) {
         event.preventDefault();
         buttonEl.focus();
+        // Releasing after sliding off the button still ends a held recording.
+        buttonEl.setPointerCapture(event.pointerId);
         this.press();
       }
     });
