@@ -9,7 +9,7 @@ import java.util.Map;
  * The answer to one utterance: what to say ({@code text}), the intent and slots it was understood as
  * (null when nothing matched), what the action returned ({@code result}, may be null), whether a yes
  * or no is awaited ({@code awaiting}: {@code confirmation} or {@code choice}, else null), and
- * sentences to try when nothing matched.
+ * {@code suggestions}: sentences to try when nothing matched, or the names to choose from.
  */
 public record ChatReply(String text, String intent, Map<String, String> slots, JsonObject result, String awaiting,
     List<String> suggestions) {

@@ -94,7 +94,7 @@ final class GpioIntents {
     slots.put("pin", pin.id());
     turn.conversation().askChoice(new IntentMatch(turn.intent(), slots), "node", nodes);
     return Future.failedFuture(new Answer(new ChatReply("Pin " + pin.id() + " is on several nodes. Which node: "
-        + NameResolution.either(nodes) + "?", turn.intent(), turn.match().slots(), null, ChatReply.CHOICE, null)));
+        + NameResolution.either(nodes) + "?", turn.intent(), turn.match().slots(), null, ChatReply.CHOICE, NameResolution.ids(nodes))));
   }
 
   private Future<ChatReply> carryOut(Turn turn, Names.PinRef pin, GpioRequest request) {

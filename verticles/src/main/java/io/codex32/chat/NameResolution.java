@@ -39,7 +39,7 @@ final class NameResolution {
       if (match instanceof NameMatch.Ambiguous ambiguous) {
         turn.conversation().askChoice(turn.match(), slot, ambiguous.candidates());
         return Future.failedFuture(new Answer(new ChatReply("Which " + kind + " do you mean: " + either(ambiguous.candidates()) + "?",
-            turn.intent(), turn.match().slots(), null, ChatReply.CHOICE, null)));
+            turn.intent(), turn.match().slots(), null, ChatReply.CHOICE, ids(ambiguous.candidates()))));
       }
       List<Named> closest = ((NameMatch.NotFound) match).closest();
       String text = "I don't know a " + kind + " called '" + said + "'."
@@ -55,6 +55,11 @@ final class NameResolution {
       return said.get(0);
     }
     return said.subList(0, said.size() - 1).stream().collect(Collectors.joining(", ")) + " or " + said.get(said.size() - 1);
+  }
+
+  /** The ids of a choice, offered as answers to click or say. */
+  static List<String> ids(List<Named> names) {
+    return names.stream().map(Named::id).toList();
   }
 
   static String describe(Named named) {

@@ -142,6 +142,7 @@ class ChatApiTest {
     JsonObject question = say(token, "start pump");
     assertThat(question.getString("awaiting")).isEqualTo("choice");
     assertThat(question.getString("text")).contains("pump-1").contains("pump-2");
+    assertThat(question.getJsonArray("suggestions")).containsExactlyInAnyOrder("pump-1", "pump-2");
     assertThat(status("pump-1")).isNotEqualTo("running");
 
     JsonObject chosen = say(token, "pump 2");
