@@ -33,6 +33,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
@@ -85,6 +87,8 @@ public final class VoiceBench {
   private static final long CHILD_TIMEOUT_S = 30;
   private static final int MAX_OUTPUT_BYTES = 64 * 1024;
   private static final long HIGHEST_NS = TimeUnit.SECONDS.toNanos(60);
+  /** PocketSphinx's own time for the grammar search of a run, in its log: "TOTAL fsg 0.04 wall 0.028 xRT". */
+  private static final Pattern SEARCH_WALL = Pattern.compile("TOTAL fsg ([0-9.]+) wall");
 
   private final Map<String, String> args;
   private final Path workDir;
@@ -223,8 +227,13 @@ public final class VoiceBench {
 
   // ---- 1. recognition ------------------------------------------------------------------------------
 
-  /** One decode of one recording on one path; {@code afterEndNs} and {@code serverMs} only over the WebSocket. */
-  private record Decode(Route path, Recording recording, int round, long ns, long afterEndNs, long serverMs, String text) {
+  /**
+   * One decode of one recording on one path; {@code openNs} ({@code audio_start} → {@code audio_started}),
+   * {@code afterEndNs} and {@code serverMs} only over the WebSocket, {@code searchNs} (the engine's own
+   * "TOTAL fsg ... wall", to 10 ms) only on the direct path; -1 elsewhere.
+   */
+  private record Decode(Route path, Recording recording, int round, long ns, long openNs, long afterEndNs, long serverMs,
+                        long searchNs, String text) {
   }
 
   private enum Route {
@@ -370,7 +379,7 @@ public final class VoiceBench {
         case ENGINE: {
           long start = System.nanoTime();
           String text = engine.transcribe(vocabulary, SAMPLE_RATE, recording.pcm());
-          return new Decode(path, recording, round, System.nanoTime() - start, -1, -1, text);
+          return new Decode(path, recording, round, System.nanoTime() - start, -1, -1, -1, -1, text);
         }
         default:
           return socket(path, recording, round);
@@ -399,7 +408,9 @@ public final class VoiceBench {
       // as PocketsphinxEngine reads it: one hypothesis per line, blank lines skipped, joined with spaces
       String text = Arrays.stream(out.split("\n")).map(l -> l.strip().replaceAll("\\s+", " ")).filter(l -> !l.isEmpty())
           .collect(Collectors.joining(" "));
-      return new Decode(Route.DIRECT, recording, round, end - start, -1, -1, text);
+      Matcher search = SEARCH_WALL.matcher(Files.readString(log.toPath()));
+      long searchNs = search.find() ? Math.round(Double.parseDouble(search.group(1)) * 1e9) : -1;
+      return new Decode(Route.DIRECT, recording, round, end - start, -1, -1, -1, searchNs, text);
     }
 
     private Decode socket(Route path, Recording recording, int round) throws Exception {
@@ -417,15 +428,15 @@ public final class VoiceBench {
         socket.sendBinary(Arrays.copyOfRange(pcm, from, to));
       }
       long end = socket.send(new JsonObject().put("type", "audio_end"));
-      socket.await("audio_started", FRAME_TIMEOUT_MS);
+      ChatSocket.Frame started = socket.await("audio_started", FRAME_TIMEOUT_MS);
       ChatSocket.Frame transcript = socket.await("transcript", FRAME_TIMEOUT_MS);
       socket.await("reply", FRAME_TIMEOUT_MS);
       if (socket.pending() > 0) {
         throw new IllegalStateException(socket.pending() + " unexpected frames after an utterance's reply");
       }
       JsonObject json = transcript.json();
-      return new Decode(path, recording, round, transcript.at() - start, transcript.at() - end, json.getLong("decode_ms", -1L),
-          json.getString("text", ""));
+      return new Decode(path, recording, round, transcript.at() - start, started.at() - start, transcript.at() - end,
+          json.getLong("decode_ms", -1L), -1, json.getString("text", ""));
     }
 
     private static String executable(String command) {
@@ -471,13 +482,20 @@ public final class VoiceBench {
           percentile(ns, 50) / directP50, percentileD(paired, 50)));
     }
     report.append('\n');
+    List<Long> search = times(decodes, Route.DIRECT, Decode::searchNs).stream().filter(ns -> ns >= 0).toList();
+    report.append(String.format(Locale.ROOT, "Of the direct run, PocketSphinx's own grammar search (its log's `TOTAL fsg ... wall`,"
+        + " to 10 ms) p50 %s, p90 %s; the rest is starting the process and loading the model, dictionary and grammar.%n",
+        ms(percentile(search, 50)), ms(percentile(search, 90))));
     for (Route path : List.of(Route.WS_FAST, Route.WS_PACED)) {
       List<Long> after = times(decodes, path, Decode::afterEndNs);
       List<Long> server = times(decodes, path, d -> d.serverMs() * 1_000_000);
       if (!after.isEmpty()) {
-        report.append(String.format(Locale.ROOT, "%s: `audio_end` → `transcript` p50 %s, p90 %s; the transcript's `decode_ms`"
-            + " (the node's `finish`) p50 %s, p90 %s.%n", path == Route.WS_FAST ? "As fast as possible" : "At real-time pace",
-            ms(percentile(after, 50)), ms(percentile(after, 90)), ms(percentile(server, 50)), ms(percentile(server, 90))));
+        List<Long> open = times(decodes, path, Decode::openNs);
+        report.append(String.format(Locale.ROOT, "%s: `audio_start` → `audio_started` (vocabulary, session opened, process"
+            + " started) p50 %s, p90 %s; `audio_end` → `transcript` p50 %s, p90 %s; the transcript's `decode_ms` (the node's"
+            + " `finish`) p50 %s, p90 %s.%n", path == Route.WS_FAST ? "As fast as possible" : "At real-time pace",
+            ms(percentile(open, 50)), ms(percentile(open, 90)), ms(percentile(after, 50)), ms(percentile(after, 90)),
+            ms(percentile(server, 50)), ms(percentile(server, 90))));
       }
     }
     report.append('\n');
