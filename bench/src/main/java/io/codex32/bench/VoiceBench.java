@@ -10,9 +10,11 @@ import io.codex32.voice.SpeechEngine;
 import io.codex32.voice.Vocabulary;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -290,7 +293,7 @@ public final class VoiceBench {
           paths.add(Route.WS_PACED);
         }
         // each path goes first as often as the others: no path always runs on a cache another just warmed
-        java.util.Collections.rotate(paths, round + recording.index());
+        Collections.rotate(paths, round + recording.index());
         for (Route path : paths) {
           decodes.add(decoder.decode(path, recording, round));
         }
@@ -581,7 +584,7 @@ public final class VoiceBench {
   }
 
   /** Sends and waits (bounded); {elapsed ns, status, 1 if the body's intent is bot_status}. */
-  private static long[] httpCall(io.vertx.ext.web.client.HttpRequest<io.vertx.core.buffer.Buffer> request, JsonObject body)
+  private static long[] httpCall(HttpRequest<Buffer> request, JsonObject body)
       throws Exception {
     CompletableFuture<long[]> answered = new CompletableFuture<>();
     long sent = System.nanoTime();
@@ -623,7 +626,8 @@ public final class VoiceBench {
     String row(Samples floor) {
       return String.format(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %s |%n", name, histogram.getTotalCount(), wrong,
           us(histogram.getValueAtPercentile(50)), us(histogram.getValueAtPercentile(90)), us(histogram.getValueAtPercentile(99)),
-          us(histogram.getMaxValue()), floor == null ? "—" : us(histogram.getValueAtPercentile(50) - floor.histogram.getValueAtPercentile(50)));
+          us(histogram.getMaxValue()),
+          floor == null ? "—" : us(histogram.getValueAtPercentile(50) - floor.histogram.getValueAtPercentile(50)));
     }
 
     private static String us(long nanos) {
