@@ -393,7 +393,7 @@ public final class VoiceBench {
     private Decode direct(Recording recording, int round) throws Exception {
       List<String> argv = List.of(command, "-infile", recording.raw().toString(), "-samprate", Integer.toString(SAMPLE_RATE),
           "-hmm", PocketsphinxEngine.DEBIAN_MODEL.toString(), "-dict", PocketsphinxEngine.DEBIAN_DICTIONARY.toString(),
-          "-jsgf", grammar.toString());
+          "-jsgf", grammar.toString(), "-fsgusealtpron", "no");
       File log = grammar.resolveSibling("direct.log").toFile();
       long start = System.nanoTime();
       Process process = new ProcessBuilder(argv).redirectError(log).start();

@@ -125,8 +125,12 @@ public final class PocketsphinxEngine implements SpeechEngine {
     Path grammar = grammarFile(vocabulary.jsgf(words::contains));
     try {
       Path log = Files.createTempFile(workDir, "decode-", ".log");
+      // -fsgusealtpron no: with the dictionary's alternative pronunciations in the grammar search,
+      // PocketSphinx 5prealpha loses sentences through several optional words in a row ("list
+      // running bots" gave "Final result does not match the grammar" and no text)
       List<String> args = List.of(executable(command).orElseThrow().toString(), "-infile", "/dev/stdin", "-samprate",
-          Integer.toString(sampleRate), "-hmm", model.toString(), "-dict", dictionary.toString(), "-jsgf", grammar.toString());
+          Integer.toString(sampleRate), "-hmm", model.toString(), "-dict", dictionary.toString(), "-jsgf", grammar.toString(),
+          "-fsgusealtpron", "no");
       Process process = new ProcessBuilder(args).redirectError(log.toFile()).start();
       return new Decoding(process, log, finishTimeout);
     } catch (IOException e) {

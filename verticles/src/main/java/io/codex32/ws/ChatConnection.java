@@ -188,8 +188,11 @@ final class ChatConnection {
       endWithError(utterance, "audio_too_long", "an utterance may last at most " + api.maxAudioSeconds() + " s");
       return;
     }
-    utterance.sent = utterance.sent.compose(v -> utterance.session).compose(session -> session.audio(pcm));
-    utterance.sent.onFailure(failure -> {
+    // sent at once, not after the previous chunk's reply: the bus keeps one sender's messages in
+    // order and the node checks their sequence, so waiting would only add a round trip per chunk
+    Future<Void> chunk = utterance.session.compose(session -> session.audio(pcm));
+    utterance.sent = Future.all(utterance.sent, chunk).mapEmpty();
+    chunk.onFailure(failure -> {
       if (audio == utterance) {
         endWithError(utterance, failure);
       }
@@ -203,7 +206,7 @@ final class ChatConnection {
       return;
     }
     audio = null;
-    utterance.sent.compose(v -> utterance.session).compose(VoiceSession::finish).onComplete(result -> {
+    utterance.sent.compose(v -> utterance.session.compose(VoiceSession::finish)).onComplete(result -> {
       if (result.failed()) {
         sendFailure(result.cause());
         return;

@@ -309,13 +309,9 @@ public final class IntentCatalog {
       }
       slots.put(ruleName(name), List.copyOf(values));
     });
-    // every optional part expanded: PocketSphinx 5prealpha's FSG search loses sentences that pass
-    // through several optional parts in a row ("list [all] [the] [<status>] bots" never matched
-    // "list running bots": "Final result does not match the grammar")
     List<String> sentences = intents.values().stream()
         .flatMap(i -> i.sentences().stream())
-        .flatMap(s -> s.flat().stream())
-        .map(flat -> Template.jsgf(flat, IntentCatalog::ruleName))
+        .map(s -> Template.jsgf(s.parts(), IntentCatalog::ruleName))
         .distinct()
         .toList();
     return new Vocabulary(sentences, slots);
