@@ -79,7 +79,7 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     GpioClient gpio = new EventBusGpioClient(vertx, nodes);
     ChatService chat = new ChatService(config.chat().catalog(), bots, devices, commands, nodes, gpio, audit);
     ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, audit, devices,
-        commands, self, healthChecks(store, live), nodes, leadership, gpio, new VoiceHealth(new VoiceClient(vertx), config.nodeId()), chat,
+        commands, self, healthChecks(store, live), nodes, leadership, gpio, new VoiceHealth(new VoiceClient(vertx, nodes), config.nodeId()), chat,
         new Conversations(clock));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
