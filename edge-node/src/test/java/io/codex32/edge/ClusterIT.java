@@ -9,6 +9,7 @@ import static io.codex32.edge.ClusterApi.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.edge.ClusterApi.Read;
+import io.codex32.test.Speech;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -26,10 +27,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A gateway and an edge node from the built jars on one clustered event bus (127.0.0.1): the edge
- * node appears in the gateway's node list, a bot placed on it and started through the gateway runs
- * there, its GPIO pins (Pi4J's mock platform) answer every action through the gateway, losing the
- * edge node is noticed (its bots become unknown, its GPIO 503 at once), and when it returns it adopts
- * and reports the bot it still runs: running again, exactly once.
+ * node appears in the gateway's node list, a bot placed on it and started by a command spoken to the
+ * gateway (recognised by the edge node's own engine) runs there, its GPIO pins (Pi4J's mock
+ * platform) answer every action through the gateway, losing the edge node is noticed (its bots
+ * become unknown, its GPIO 503 at once), and when it returns it adopts and reports the bot it still
+ * runs: running again, exactly once.
  */
 @Timeout(300)
 class ClusterIT {
@@ -77,7 +79,7 @@ class ClusterIT {
     JsonObject spec = new JsonObject().put("id", "attic-ticker").put("placement", new JsonObject().put("node", "pi-attic"))
         .put("command", List.of("sh", "-c", "while true; do echo tick; sleep 0.2; done"));
     assertThat(send(base, "POST", "/api/v1/bots", spec, token).statusCode()).isEqualTo(201);
-    assertThat(send(base, "POST", "/api/v1/bots/attic-ticker/start", null, token).statusCode()).isEqualTo(202);
+    startSpokenOnTheEdge(base, token);
     JsonObject running = await(() -> get(base, "/api/v1/bots/attic-ticker", token), b -> "running".equals(b.getString("status")),
         "bot running");
     assertThat(running.getString("node")).isEqualTo("pi-attic");
@@ -145,6 +147,35 @@ class ClusterIT {
       assertThat(send(baseB, "GET", "/api/v1/nodes/gw-b", null, tokenB).statusCode()).isEqualTo(200);
     } finally {
       second.close();
+    }
+  }
+
+  /**
+   * "Start the attic ticker", said to the gateway's {@code /ws/command} and recognised on the edge
+   * node's own engine (voice.engine auto: PocketSphinx) over the clustered bus. Without espeak-ng and
+   * sox no speech can be made: the bot is then started through the REST API, so that the rest of the
+   * scenario still runs.
+   */
+  private void startSpokenOnTheEdge(String base, String token) throws Exception {
+    if (!Files.isExecutable(Path.of("/usr/bin/espeak-ng")) || !Files.isExecutable(Path.of("/usr/bin/sox"))) {
+      assertThat(send(base, "POST", "/api/v1/bots/attic-ticker/start", null, token).statusCode()).isEqualTo(202);
+      return;
+    }
+    try (CommandSocket socket = CommandSocket.open(base, token)) {
+      socket.speak("pi-attic", Speech.pcm("start the attic ticker"));
+      JsonObject started = socket.next(30);
+      assertThat(started.getString("type")).as(started.encode() + "\n" + ClusterApi.tails(gateway, edge)).isEqualTo("audio_started");
+      assertThat(started.getString("node")).isEqualTo("pi-attic");
+      JsonObject frame = socket.next(30);
+      while ("partial".equals(frame.getString("type"))) {
+        frame = socket.next(30);
+      }
+      assertThat(frame.getString("type")).as(frame.encode()).isEqualTo("transcript");
+      assertThat(frame.getString("text")).isEqualTo("start the attic ticker");
+      JsonObject reply = socket.next(30);
+      assertThat(reply.getString("type")).as(reply.encode()).isEqualTo("reply");
+      assertThat(reply.getString("intent")).isEqualTo("start_bot");
+      assertThat(reply.getJsonObject("result").getString("id")).isEqualTo("attic-ticker");
     }
   }
 

@@ -78,9 +78,10 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     AuditLog audit = new AuditLog(store, clock);
     GpioClient gpio = new EventBusGpioClient(vertx, nodes);
     ChatService chat = new ChatService(config.chat().catalog(), bots, devices, commands, nodes, gpio, audit);
+    // one voice client for /ws/command and the health of the gateway's own node (whose heartbeat the registry hears too)
+    VoiceHealth voice = new VoiceHealth(new VoiceClient(vertx, nodes), config.nodeId());
     ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, audit, devices,
-        commands, self, healthChecks(store, live), nodes, leadership, gpio, new VoiceHealth(new VoiceClient(vertx), config.nodeId()), chat,
-        new Conversations(clock));
+        commands, self, healthChecks(store, live), nodes, leadership, gpio, voice, chat, new Conversations(clock));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
 

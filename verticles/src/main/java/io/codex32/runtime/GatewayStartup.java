@@ -7,7 +7,6 @@ import io.codex32.http.ApiContract;
 import io.codex32.http.HttpApiVerticle;
 import io.codex32.mqtt.MqttIngressVerticle;
 import io.codex32.supervisor.BotEventsListener;
-import io.codex32.voice.VoiceClient;
 import io.codex32.ws.CommandApi;
 import io.codex32.ws.EventsApi;
 import io.vertx.core.DeploymentOptions;
@@ -90,7 +89,7 @@ final class GatewayStartup {
     int port = config.http().port() == 0 ? -1 : config.http().port();
     List<HttpApiVerticle> instances = new CopyOnWriteArrayList<>();
     EventsApi events = EventsApi.create(services.api().auth(), config.ws());
-    CommandApi commands = CommandApi.create(services.api().chat(), new VoiceClient(vertx), events, config.nodeId(),
+    CommandApi commands = CommandApi.create(services.api().chat(), services.api().voice().client(), events, config.nodeId(),
         config.voice().maxSeconds());
     return ApiContract.load(vertx)
         .compose(contract -> vertx.deployVerticle(() -> {

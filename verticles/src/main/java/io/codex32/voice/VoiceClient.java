@@ -7,12 +7,15 @@ import io.codex32.bus.VoiceEvent;
 import io.codex32.bus.VoiceReply;
 import io.codex32.bus.VoiceRequest;
 import io.codex32.error.Codex32Exception;
+import io.codex32.nodes.NodeRegistry;
+import io.codex32.nodes.NodeView;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -23,7 +26,9 @@ import org.slf4j.LoggerFactory;
  * {@code codex32.node.<id>.voice}, local or clustered alike. Each session gets a unique partials
  * address consumed here while it lasts. The node's refusals pass through with their codes (4xx for a
  * client mistake, 503 {@code voice_unavailable} with the reason when it has no engine); no answer
- * at all is 503 {@code node_unavailable}.
+ * at all is 503 {@code node_unavailable}. Given the gateway's {@link NodeRegistry}, it answers
+ * without sending for a node the registry never heard of (404 {@code not_found}) or knows to be
+ * offline (503 {@code node_unavailable}), as the GPIO client does.
  */
 public final class VoiceClient {
 
@@ -36,9 +41,18 @@ public final class VoiceClient {
   private static final Logger LOG = LoggerFactory.getLogger(VoiceClient.class);
 
   private final Vertx vertx;
+  private final Optional<NodeRegistry> nodes;
 
+  /** Asks without a registry: for a node's own voice service (an edge node's health), which is known to exist. */
   public VoiceClient(Vertx vertx) {
     this.vertx = vertx;
+    this.nodes = Optional.empty();
+  }
+
+  /** Asks only nodes {@code nodes} knows and holds online: what a gateway uses. */
+  public VoiceClient(Vertx vertx, NodeRegistry nodes) {
+    this.vertx = vertx;
+    this.nodes = Optional.of(nodes);
   }
 
   /**
@@ -46,6 +60,10 @@ public final class VoiceClient {
    * the node publishes goes to {@code onPartial} (on the caller's context) until the session ends.
    */
   public Future<VoiceSession> open(String nodeId, Vocabulary vocabulary, int sampleRate, Consumer<String> onPartial) {
+    Optional<Codex32Exception> unreachable = unreachable(nodeId);
+    if (unreachable.isPresent()) {
+      return Future.failedFuture(unreachable.get());
+    }
     String id = UUID.randomUUID().toString();
     String partials = Addresses.voicePartials(id);
     MessageConsumer<Object> consumer = vertx.eventBus().consumer(partials, message -> {
@@ -76,9 +94,29 @@ public final class VoiceClient {
   }
 
   Future<VoiceReply> send(String nodeId, VoiceRequest request, long timeoutMs) {
+    Optional<Codex32Exception> unreachable = unreachable(nodeId);
+    if (unreachable.isPresent()) {
+      return Future.failedFuture(unreachable.get());
+    }
     return vertx.eventBus().request(Addresses.voice(nodeId), request.toJson(), new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(reply -> VoiceReply.fromJson(request, reply.body()))
         .recover(failure -> Future.failedFuture(translate(nodeId, failure, timeoutMs)));
+  }
+
+  /** Why a request to {@code nodeId} is not worth sending, by what the registry (if any) knows of it. */
+  private Optional<Codex32Exception> unreachable(String nodeId) {
+    if (nodes.isEmpty()) {
+      return Optional.empty();
+    }
+    Optional<NodeView> node = nodes.get().find(nodeId);
+    if (node.isEmpty()) {
+      return Optional.of(Codex32Exception.notFound("no node '" + nodeId + "' has reported"));
+    }
+    if (!node.get().online()) {
+      return Optional.of(Codex32Exception.unavailable(UNAVAILABLE, "node '" + nodeId + "' is offline since " + node.get().lastSeen(),
+          null));
+    }
+    return Optional.empty();
   }
 
   private static Throwable translate(String nodeId, Throwable failure, long timeoutMs) {

@@ -2,6 +2,7 @@ package io.codex32.ws;
 
 import io.codex32.chat.ChatService;
 import io.vertx.core.json.JsonObject;
+import java.util.regex.Pattern;
 
 /**
  * A client text frame on {@code /ws/command/{user}}, validated once:
@@ -12,6 +13,9 @@ import io.vertx.core.json.JsonObject;
 record ChatFrame(Kind kind, String text, int sampleRate, String node) {
 
   enum Kind { MESSAGE, AUDIO_START, AUDIO_END, AUDIO_CANCEL, PING }
+
+  /** What a node id looks like (node.id): anything else names no node and is refused before it reaches the bus. */
+  private static final Pattern NODE_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
 
   /** @throws ClientMessage.Invalid with the error code and message the client gets back */
   static ChatFrame parse(String frame) {
@@ -38,8 +42,8 @@ record ChatFrame(Kind kind, String text, int sampleRate, String node) {
       if (!(rate instanceof Integer sampleRate)) {
         throw new ClientMessage.Invalid("bad_sample_rate", "\"sample_rate\" must be an integer (16000)");
       }
-      if (node != null && !(node instanceof String)) {
-        throw new ClientMessage.Invalid("invalid_message", "\"node\" must be a node id");
+      if (node != null && !(node instanceof String id && NODE_ID.matcher(id).matches())) {
+        throw new ClientMessage.Invalid("invalid_message", "\"node\" must be a node id ([a-z0-9][a-z0-9-]{0,62})");
       }
       return new ChatFrame(Kind.AUDIO_START, null, sampleRate, (String) node);
     }

@@ -3,10 +3,15 @@ package io.codex32.voice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.codex32.bus.Addresses;
+import io.codex32.bus.NodeHeartbeat;
 import io.codex32.bus.VoiceReply;
 import io.codex32.bus.VoiceRequest;
 import io.codex32.error.Codex32Exception;
+import io.codex32.live.LocalNodeLiveState;
+import io.codex32.nodes.NodeRegistry;
+import io.codex32.nodes.NodeView;
 import io.codex32.test.Await;
+import io.codex32.test.MutableClock;
 import io.codex32.test.TestVertx;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,6 +23,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -190,6 +196,34 @@ class VoiceVerticleTest {
     Codex32Exception gone = Await.failure(client.status("ghost"));
     assertThat(gone.status()).isEqualTo(503);
     assertThat(gone.code()).isEqualTo("node_unavailable");
+  }
+
+  @Test
+  void withTheRegistryAnUnknownNodeIs404AndAnOfflineOneIs503WithoutSending() {
+    MutableClock clock = MutableClock.startingNow();
+    NodeRegistry registry = new NodeRegistry(clock, Duration.ofSeconds(5), new LocalNodeLiveState(clock));
+    Await.result(registry.register(vertx));
+    VoiceClient guarded = new VoiceClient(vertx, registry);
+
+    Codex32Exception unknown = Await.failure(guarded.open(NODE, Speech.BOTS, 16_000, text -> { }));
+    assertThat(unknown.status()).as("pi-1's voice service runs, but no heartbeat came from it").isEqualTo(404);
+    assertThat(unknown.code()).isEqualTo("not_found");
+    assertThat(unknown.getMessage()).isEqualTo("no node 'pi-1' has reported");
+
+    vertx.eventBus().publish(Addresses.NODE_HEARTBEAT, new NodeHeartbeat(NODE, "pi-1.lan", Map.of(), 4, 3_800, 1.0, 900, 0.1, "0.1.0",
+        0, clock.instant(), null).toJson());
+    Await.until(() -> registry.find(NODE).map(NodeView::online).orElse(false), "pi-1 online");
+    VoiceSession session = Await.result(guarded.open(NODE, Speech.BOTS, 16_000, text -> { }));
+    Await.result(session.audio(Buffer.buffer(new byte[3200])));
+    session.cancel();
+
+    clock.advance(Duration.ofSeconds(6));
+    Await.until(() -> registry.find(NODE).map(view -> !view.online()).orElse(false), "pi-1 offline");
+    Codex32Exception offline = Await.failure(guarded.open(NODE, Speech.BOTS, 16_000, text -> { }));
+    assertThat(offline.status()).as("the node's voice service would have answered: nothing was sent").isEqualTo(503);
+    assertThat(offline.code()).isEqualTo("node_unavailable");
+    assertThat(offline.getMessage()).startsWith("node 'pi-1' is offline since");
+    registry.close();
   }
 
   @Test

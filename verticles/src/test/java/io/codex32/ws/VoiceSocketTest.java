@@ -77,13 +77,25 @@ class VoiceSocketTest {
   }
 
   @Test
-  void audioWithoutAStartIsRefusedAndTooLongAnUtteranceIsDropped() throws Exception {
+  void audioWithoutAStartOrForAnUnknownNodeIsRefusedAndTooLongAnUtteranceIsDropped() throws Exception {
     try (WsClient client = connect()) {
       client.sendBinary(new byte[FRAME_BYTES]);
       assertThat(client.next().getString("code")).isEqualTo("no_audio_session");
 
+      client.send(new JsonObject().put("type", "audio_start").put("sample_rate", 16_000).put("node", "pi-nowhere"));
+      JsonObject unknown = client.next(30);
+      assertThat(unknown.getString("type")).isEqualTo("error");
+      assertThat(unknown.getString("code")).isEqualTo("not_found");
+      assertThat(unknown.getString("message")).isEqualTo("no node 'pi-nowhere' has reported");
+      client.send(new JsonObject().put("type", "audio_start").put("sample_rate", 16_000).put("node", "../" + "x".repeat(500)));
+      assertThat(client.next().getString("code")).isEqualTo("invalid_message");
+      client.sendBinary(new byte[FRAME_BYTES]);
+      assertThat(client.next().getString("code")).as("neither started an utterance").isEqualTo("no_audio_session");
+
       client.send(new JsonObject().put("type", "audio_start").put("sample_rate", 16_000));
-      assertThat(client.next(30).getString("type")).isEqualTo("audio_started");
+      JsonObject started = client.next(30);
+      assertThat(started.getString("type")).isEqualTo("audio_started");
+      assertThat(started.getString("node")).as("no node named: the gateway's own").isEqualTo("local");
       client.sendBinary(new byte[3]);
       assertThat(client.next().getString("code")).isEqualTo("bad_audio");
 
