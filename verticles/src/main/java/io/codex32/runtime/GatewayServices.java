@@ -19,6 +19,7 @@ import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttServices;
 import io.codex32.nodes.EventBusGpioClient;
 import io.codex32.nodes.GpioClient;
+import io.codex32.nodes.MicrophoneClient;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -80,7 +81,7 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     ChatService chat = new ChatService(config.chat().catalog(), bots, devices, commands, nodes, gpio, audit);
     ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, audit, devices,
         commands, self, healthChecks(store, live), nodes, leadership, gpio, new VoiceHealth(new VoiceClient(vertx), config.nodeId()), chat,
-        new Conversations(clock));
+        new Conversations(clock), new MicrophoneClient(vertx, nodes));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
 
