@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,6 +25,7 @@ final class Capture {
   static final String SYSTEM_ALSA_CONFIG = "/usr/share/alsa/alsa.conf";
   private static final int MAX_ERROR_CHARS = 300;
   private static final long EXIT_WAIT_MS = 2_000;
+  private static final long TERM_GRACE_MS = 500;
 
   private final Process process;
   private final InputStream audio;
@@ -76,16 +78,27 @@ final class Capture {
     return chunk;
   }
 
-  /** Ends the capture: the command and any child of it get SIGTERM, and reading ends. */
+  /**
+   * Ends the capture: the command and any child of it get SIGTERM, and SIGKILL after
+   * {@value #TERM_GRACE_MS} ms if still there (arecord blocked in a read of its device does not
+   * return on SIGTERM); reading then ends.
+   */
   void stop() {
     stopped = true;
     process.descendants().forEach(ProcessHandle::destroy);
     process.destroy();
+    CompletableFuture.delayedExecutor(TERM_GRACE_MS, TimeUnit.MILLISECONDS).execute(() -> {
+      if (process.isAlive()) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+      }
+    });
   }
 
   /**
    * Waits for the command to end (killing it after {@value #EXIT_WAIT_MS} ms) and removes its
    * stderr file; returns why it failed, or null when it ended because it was stopped or cleanly.
+   * Called once reading ended.
    */
   String finish() throws InterruptedException {
     if (!process.waitFor(EXIT_WAIT_MS, TimeUnit.MILLISECONDS)) {

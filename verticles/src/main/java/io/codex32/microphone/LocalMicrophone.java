@@ -198,24 +198,21 @@ public final class LocalMicrophone extends VerticleBase {
   private void pump(Capture running, VoiceSession session) {
     String failure = null;
     try {
-      while (true) {
-        byte[] chunk = running.read();
-        if (chunk.length == 0) {
-          break;
-        }
+      for (byte[] chunk = running.read(); chunk.length > 0; chunk = running.read()) {
         int room = (int) Math.min(chunk.length, maxAudioBytes - bytes);
         session.audio(Buffer.buffer(chunk).slice(0, room)).toCompletionStage().toCompletableFuture()
             .get(CHUNK_TIMEOUT_MS, TimeUnit.MILLISECONDS);
         bytes += room;
         if (bytes >= maxAudioBytes) {
           LOG.info("microphone on {}: {} s of audio reached, listening stops", nodeId, maxAudioBytes / (SpeechEngine.SAMPLE_RATE * 2));
+          running.stop();
           break;
         }
       }
     } catch (Exception e) {
       failure = "the audio could not be recognised: " + e.getMessage();
+      running.stop();
     }
-    running.stop();
     String exited;
     try {
       exited = running.finish();
