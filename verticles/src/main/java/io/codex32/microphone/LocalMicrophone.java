@@ -71,7 +71,8 @@ public final class LocalMicrophone extends VerticleBase {
 
   /** Deploys the microphone of {@code nodeId} on a worker context. */
   public static Future<String> deploy(Vertx vertx, String nodeId, MicrophoneConfig config, VoiceConfig voice) {
-    return vertx.deployVerticle(new LocalMicrophone(nodeId, config, voice), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
+    return vertx.deployVerticle(new LocalMicrophone(nodeId, config, voice),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER));
   }
 
   @Override

@@ -1,12 +1,10 @@
 package io.codex32.ws;
 
 import io.codex32.config.WsConfig;
-import io.codex32.error.Codex32Exception;
 import io.codex32.security.AuthService;
 import io.codex32.security.Principal;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

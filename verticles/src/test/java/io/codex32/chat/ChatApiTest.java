@@ -94,8 +94,8 @@ class ChatApiTest {
     assertThat(record.getString("channel")).isEqualTo("chat");
     assertThat(record.getString("result")).isEqualTo("success");
     assertThat(record.getString("actor")).startsWith("op");
-    assertThat(gateway.get("/api/v1/audit?action=chat&result=success", admin).json().getInteger("total")).as("the utterance itself is not a change")
-        .isZero();
+    assertThat(gateway.get("/api/v1/audit?action=chat&result=success", admin).json().getInteger("total"))
+        .as("the utterance itself is not a change").isZero();
 
     assertThat(say(token, "is it running?").getString("text")).contains("weather-station is running");
     assertThat(say(token, "list running bots").getJsonObject("result").getJsonArray("bots").stream()

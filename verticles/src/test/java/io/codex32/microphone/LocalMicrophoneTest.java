@@ -89,7 +89,8 @@ class LocalMicrophoneTest {
     gateway = TestGateway.withExecutor(dir.resolve("data"), Map.ofEntries(
         Map.entry("CODEX32_GPIO_ENABLED", "true"),
         Map.entry("CODEX32_GPIO_PROVIDER", "mock"),
-        Map.entry("CODEX32_GPIO_PINS", new JsonArray().add(new JsonObject().put("name", "ptt").put("bcm", 27).put("mode", "input")).encode()),
+        Map.entry("CODEX32_GPIO_PINS",
+            new JsonArray().add(new JsonObject().put("name", "ptt").put("bcm", 27).put("mode", "input")).encode()),
         Map.entry("CODEX32_VOICE_ENGINE", "pocketsphinx"),
         Map.entry("CODEX32_VOICE_MICROPHONE_ENABLED", "true"),
         Map.entry("CODEX32_VOICE_MICROPHONE_DEVICE", DEVICE),
