@@ -20,6 +20,7 @@ TEST_PACKAGES=(
   pocketsphinx-en-us
   espeak-ng
   sox
+  alsa-utils
 )
 
 # Commands every build needs, with the Debian package that provides each.

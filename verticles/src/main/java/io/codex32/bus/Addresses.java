@@ -19,6 +19,11 @@ public final class Addresses {
   public static final String DEVICE_EVENTS = PREFIX + "devices.events";
   /** A debounced change of an input pin on some node: node, pin, value, edge, time, dropped. */
   public static final String GPIO_EVENTS = PREFIX + "gpio.events";
+  /**
+   * Request/reply address of the chat of the gateways: a node's local microphone asks for the words
+   * to listen for and hands over what it heard ({@link ChatRequest}).
+   */
+  public static final String CHAT = PREFIX + "chat";
   public static final String WORKFLOW_EVENTS = PREFIX + "workflows.events";
 
   private Addresses() {
@@ -37,6 +42,11 @@ public final class Addresses {
   /** Request/reply address of a node's speech-to-text: open a session, its audio, finish, cancel, status. */
   public static String voice(String nodeId) {
     return PREFIX + "node." + nodeId + ".voice";
+  }
+
+  /** Request/reply address of a node's local microphone: start, stop, status. */
+  public static String microphone(String nodeId) {
+    return PREFIX + "node." + nodeId + ".microphone";
   }
 
   /**

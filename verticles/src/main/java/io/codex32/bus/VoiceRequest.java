@@ -1,14 +1,10 @@
 package io.codex32.bus;
 
 import io.codex32.voice.Vocabulary;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * A request to a node's speech-to-text on {@code codex32.node.<id>.voice}; the reply is a
@@ -24,8 +20,6 @@ public sealed interface VoiceRequest extends BusMessage {
   String SESSION = "session";
   String SAMPLE_RATE = "sample_rate";
   String VOCABULARY = "vocabulary";
-  String SENTENCES = "sentences";
-  String SLOTS = "slots";
   String PARTIALS_ADDRESS = "partials_address";
   String SEQ = "seq";
   String PCM = "pcm";
@@ -102,10 +96,7 @@ public sealed interface VoiceRequest extends BusMessage {
       json.put(SESSION, session());
     }
     if (this instanceof Open open) {
-      JsonObject slots = new JsonObject();
-      open.vocabulary().slots().forEach((name, values) -> slots.put(name, new JsonArray(values)));
-      json.put(SAMPLE_RATE, open.sampleRate())
-          .put(VOCABULARY, new JsonObject().put(SENTENCES, new JsonArray(open.vocabulary().sentences())).put(SLOTS, slots));
+      json.put(SAMPLE_RATE, open.sampleRate()).put(VOCABULARY, VocabularyJson.toJson(open.vocabulary()));
       if (open.partialsAddress() != null) {
         json.put(PARTIALS_ADDRESS, open.partialsAddress());
       }
@@ -120,7 +111,8 @@ public sealed interface VoiceRequest extends BusMessage {
     Fields f = Fields.of(body);
     Action action = Action.parse(f.text(ACTION));
     return switch (action) {
-      case OPEN -> new Open(f.text(SESSION), f.integer(SAMPLE_RATE), vocabulary(f.object(VOCABULARY)), f.optionalText(PARTIALS_ADDRESS));
+      case OPEN -> new Open(f.text(SESSION), f.integer(SAMPLE_RATE), VocabularyJson.fromJson(VOCABULARY, f.object(VOCABULARY)),
+          f.optionalText(PARTIALS_ADDRESS));
       case AUDIO -> new Audio(f.text(SESSION), f.number(SEQ), pcm(f.text(PCM)));
       case FINISH -> new Finish(f.text(SESSION));
       case CANCEL -> new Cancel(f.text(SESSION));
@@ -134,28 +126,5 @@ public sealed interface VoiceRequest extends BusMessage {
     } catch (IllegalArgumentException e) {
       throw UnreadableMessage.malformed(PCM, "base64");
     }
-  }
-
-  private static Vocabulary vocabulary(JsonObject json) {
-    Fields f = Fields.of(json);
-    List<String> sentences = f.list(SENTENCES, VoiceRequest::text);
-    Map<String, List<String>> slots = new LinkedHashMap<>();
-    JsonObject slotsJson = f.optionalObject(SLOTS);
-    if (slotsJson != null) {
-      for (Map.Entry<String, Object> slot : slotsJson) {
-        if (!(slot.getValue() instanceof JsonArray values)) {
-          throw UnreadableMessage.malformed(VOCABULARY + "." + SLOTS + "." + slot.getKey(), "an array of strings");
-        }
-        slots.put(slot.getKey(), values.stream().map(VoiceRequest::text).toList());
-      }
-    }
-    return new Vocabulary(sentences, slots);
-  }
-
-  private static String text(Object element) {
-    if (!(element instanceof String text)) {
-      throw UnreadableMessage.malformed(VOCABULARY, "sentences and slot values as strings");
-    }
-    return text;
   }
 }

@@ -10,6 +10,7 @@ import io.codex32.bus.BusFailures;
 import io.codex32.bus.ExecutorRequest;
 import io.codex32.bus.NodeHeartbeat;
 import io.codex32.bus.UnreadableMessage;
+import io.codex32.error.Codex32Exception;
 import io.codex32.config.ClusterConfig;
 import io.codex32.supervisor.EventBusExecutorClient;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -24,6 +25,7 @@ import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -55,6 +57,8 @@ public final class ClusterLink extends VerticleBase {
   private static final long MAX_JOIN_BACKOFF_MS = 30_000;
   private static final int PROBE_TIMEOUT_MS = 1_000;
   private static final long COMMAND_TIMEOUT_MS = EventBusExecutorClient.TIMEOUT_MS;
+  /** A spoken command's action (a bot start) is answered by the gateway within seconds. */
+  private static final long CHAT_TIMEOUT_MS = 18_000;
   private static final Executor JOINER = command -> {
     Thread thread = new Thread(command, "codex32-cluster-join");
     thread.setDaemon(true);
@@ -91,6 +95,7 @@ public final class ClusterLink extends VerticleBase {
     probes = vertx.createNetClient(new NetClientOptions().setConnectTimeout(PROBE_TIMEOUT_MS));
     registerMeters();
     vertx.eventBus().addOutboundInterceptor(this::outbound);
+    vertx.eventBus().consumer(Addresses.CHAT, this::toGateway);
     vertx.setPeriodic(0, rejoinIntervalMs, id -> {
       if (clustered != null && reportedSinceJoin) {
         // Until then, what was sent may have reached no listener (a gateway starting up) or none
@@ -253,17 +258,23 @@ public final class ClusterLink extends VerticleBase {
   private record Member(Vertx vertx, HazelcastClusterManager manager) {
   }
 
-  /** Registers this node's executor, GPIO and voice addresses and the bots' heartbeat address on the cluster. */
+  /**
+   * Registers this node's executor, GPIO, voice and microphone addresses and the bots' heartbeat
+   * address on the cluster.
+   */
   private Future<Void> relay(Vertx joined) {
     String executor = Addresses.executor(nodeId);
     String gpio = Addresses.gpio(nodeId);
     String voice = Addresses.voice(nodeId);
+    String microphone = Addresses.microphone(nodeId);
     return joined.eventBus().consumer(executor, message -> context.runOnContext(v -> command(executor, message)))
         .completion()
         .compose(v -> joined.eventBus().consumer(gpio, message -> context.runOnContext(ignored -> pass(gpio, message, "gpio_unavailable")))
             .completion())
         .compose(v -> joined.eventBus()
             .consumer(voice, message -> context.runOnContext(ignored -> pass(voice, message, "voice_unavailable"))).completion())
+        .compose(v -> joined.eventBus().consumer(microphone,
+            message -> context.runOnContext(ignored -> pass(microphone, message, "microphone_unavailable"))).completion())
         .compose(v -> joined.eventBus().<JsonObject>consumer(Addresses.BOT_HEARTBEATS,
             message -> context.runOnContext(ignored -> vertx.eventBus().publish(Addresses.BOT_HEARTBEATS, message.body())))
             .completion());
@@ -301,6 +312,32 @@ public final class ClusterLink extends VerticleBase {
             BusFailures.fail(message, failure, unavailable);
           }
         });
+  }
+
+  /**
+   * A request of this node's microphone to the gateways' chat ({@code codex32.chat}), sent on while
+   * a gateway is there; otherwise, or when none answers, 503 {@code gateway_unavailable}.
+   */
+  private void toGateway(Message<Object> message) {
+    Vertx current = clustered;
+    if (current == null) {
+      BusFailures.fail(message, noGateway(null), "gateway_unavailable");
+      return;
+    }
+    current.eventBus().request(Addresses.CHAT, message.body(), new DeliveryOptions().setSendTimeout(CHAT_TIMEOUT_MS))
+        .onComplete(answer -> context.runOnContext(v -> {
+          if (answer.succeeded()) {
+            message.reply(answer.result().body());
+          } else if (answer.cause() instanceof ReplyException e && e.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+            message.fail(e.failureCode(), e.getMessage());
+          } else {
+            BusFailures.fail(message, noGateway(answer.cause()), "gateway_unavailable");
+          }
+        }));
+  }
+
+  private static Codex32Exception noGateway(Throwable cause) {
+    return Codex32Exception.unavailable("gateway_unavailable", "Spoken commands need a gateway, and none is reachable.", cause);
   }
 
   private void connected(Vertx joined, HazelcastInstance instance) {

@@ -1,6 +1,7 @@
 package io.codex32.config;
 
 import io.codex32.gpio.GpioConfig;
+import io.codex32.microphone.MicrophoneConfig;
 import io.codex32.voice.VoiceConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -15,7 +16,8 @@ import java.util.regex.Pattern;
  * how often a reachable gateway is looked for then.
  */
 public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluster, NodeConfig node, ExecutorConfig executor,
-    String gatewayApiUrl, String gatewayMqttUrl, int eventBuffer, long rejoinIntervalMs, GpioConfig gpio, VoiceConfig voice) {
+    String gatewayApiUrl, String gatewayMqttUrl, int eventBuffer, long rejoinIntervalMs, GpioConfig gpio, VoiceConfig voice,
+    MicrophoneConfig microphone) {
 
   private static final Pattern API_URL = Pattern.compile("https?://[^\\s]{1,2040}");
   private static final Pattern MQTT_URL = Pattern.compile("mqtts?://[^\\s]{1,2040}");
@@ -28,12 +30,14 @@ public record EdgeNodeConfig(HttpConfig http, Path dataDir, ClusterConfig cluste
 
   public static EdgeNodeConfig from(JsonObject json) {
     Settings s = new Settings(json);
+    GpioConfig gpio = s.gpio();
     return new EdgeNodeConfig(HttpConfig.from(s), Path.of(s.requiredString("data_dir")), ClusterConfig.from(s), NodeConfig.from(s),
         ExecutorConfig.from(s), url(s, "gateway.api_url", API_URL, "https://gateway:8080"),
         url(s, "gateway.mqtt_url", MQTT_URL, "mqtts://gateway:8883"),
         (int) s.number("cluster.event_buffer", 100, 1_000_000), s.number("cluster.rejoin_interval_ms", 100, 60_000),
-        s.gpio(),
-        s.voice());
+        gpio,
+        s.voice(),
+        s.microphone(gpio));
   }
 
   /** What this node's bots get as CODEX32_API_URL / CODEX32_MQTT_URL: the gateway as they reach it. */

@@ -1,6 +1,7 @@
 package io.codex32.config;
 
 import io.codex32.gpio.GpioConfig;
+import io.codex32.microphone.MicrophoneConfig;
 import io.codex32.voice.VoiceConfig;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import java.util.Map;
  */
 public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, StoreKind store, PgConfig pg, RedisConfig redis,
     ClusterConfig cluster, NodeConfig node, Duration nodeOfflineAfter, String adminPassword, ExecutorConfig executor, AuthConfig auth,
-    WsConfig ws, GpioConfig gpio, VoiceConfig voice, ChatConfig chat) {
+    WsConfig ws, GpioConfig gpio, VoiceConfig voice, MicrophoneConfig microphone, ChatConfig chat) {
 
   public static final String DEFAULTS = "conf/gateway.json";
   private static final int MIN_ADMIN_PASSWORD = 8;
@@ -34,6 +35,7 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
     if (adminPassword != null && adminPassword.getBytes(StandardCharsets.UTF_8).length > AuthConfig.MAX_PASSWORD_BYTES) {
       throw new ConfigException("admin.password", "must be at most " + AuthConfig.MAX_PASSWORD_BYTES + " bytes (bcrypt's limit)");
     }
+    GpioConfig gpio = s.gpio();
     return new GatewayConfig(
         HttpConfig.from(s),
         MqttConfig.from(s),
@@ -48,8 +50,9 @@ public record GatewayConfig(HttpConfig http, MqttConfig mqtt, Path dataDir, Stor
         ExecutorConfig.from(s),
         AuthConfig.from(s),
         WsConfig.from(s),
-        s.gpio(),
+        gpio,
         s.voice(),
+        s.microphone(gpio),
         ChatConfig.from(s));
   }
 

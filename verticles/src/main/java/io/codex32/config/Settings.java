@@ -1,6 +1,7 @@
 package io.codex32.config;
 
 import io.codex32.gpio.GpioConfig;
+import io.codex32.microphone.MicrophoneConfig;
 import io.codex32.voice.VoiceConfig;
 import java.nio.file.Path;
 import io.vertx.core.json.JsonArray;
@@ -89,6 +90,13 @@ final class Settings {
       throw new ConfigException(GpioConfig.PINS_KEY, "must be a JSON array of pins");
     }
     return GpioConfig.of(flag("gpio.enabled"), requiredString("gpio.provider"), array);
+  }
+
+  /** {@code voice.microphone.*}, its push-to-talk pin checked against {@code gpio}. */
+  MicrophoneConfig microphone(GpioConfig gpio) {
+    String key = "voice.microphone.";
+    return MicrophoneConfig.of(flag(key + "enabled"), string(key + "device"), string(key + "command"), string(key + "push_to_talk_pin"),
+        string(key + "user"), string(key + "alsa_config"), flag(key + "speak_replies"), gpio);
   }
 
   /** {@code voice.engine}, {@code voice.vosk_model}, {@code voice.max_seconds}, {@code voice.pocketsphinx_command}. */

@@ -45,6 +45,7 @@ final class ApiOperations {
 
   Map<String, Function<ApiCall, Future<ApiResult>>> all() {
     Map<String, Function<ApiCall, Future<ApiResult>>> all = new HashMap<>(new GpioOperations(s.gpio(), s.self()).all());
+    all.putAll(new MicrophoneOperations(s.microphones()).all());
     all.putAll(Map.ofEntries(
         Map.entry("login", this::login),
         Map.entry("refresh", this::refresh),

@@ -8,6 +8,7 @@ import io.codex32.devices.DeviceCommands;
 import io.codex32.devices.DeviceService;
 import io.codex32.health.HealthChecks;
 import io.codex32.nodes.GpioClient;
+import io.codex32.nodes.MicrophoneClient;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -21,5 +22,5 @@ import io.codex32.voice.VoiceHealth;
 public record ApiServices(HttpConfig http, BotService bots, AuthService auth, UserService users,
     ApiKeyService apiKeys, AuditLog audit, DeviceService devices, DeviceCommands commands, BotSelfService self,
     HealthChecks health, NodeRegistry nodes, Leadership leadership, GpioClient gpio, VoiceHealth voice, ChatService chat,
-    Conversations conversations) {
+    Conversations conversations, MicrophoneClient microphones) {
 }

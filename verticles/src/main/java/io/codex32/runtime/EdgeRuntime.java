@@ -59,7 +59,7 @@ public final class EdgeRuntime {
 
   private static NodeSettings nodeSettings(EdgeNodeConfig config) {
     return new NodeSettings(config.node(), config.dataDir(), config.executor(), config.gatewayApiUrl(), config.gatewayMqttUrl(),
-        config.gpio(), config.voice());
+        config.gpio(), config.voice(), config.microphone());
   }
 
   public int httpPort() {

@@ -19,6 +19,7 @@ import io.codex32.mqtt.BotControl;
 import io.codex32.mqtt.MqttServices;
 import io.codex32.nodes.EventBusGpioClient;
 import io.codex32.nodes.GpioClient;
+import io.codex32.nodes.MicrophoneClient;
 import io.codex32.nodes.NodeRegistry;
 import io.codex32.security.ApiKeyService;
 import io.codex32.security.AuthService;
@@ -81,7 +82,8 @@ record GatewayServices(DocumentStore store, LiveState live, UserService users, B
     // one voice client for /ws/command and the health of the gateway's own node (whose heartbeat the registry hears too)
     VoiceHealth voice = new VoiceHealth(new VoiceClient(vertx, nodes), config.nodeId());
     ApiServices api = new ApiServices(config.http(), bots, authService, users, apiKeys, audit, devices,
-        commands, self, healthChecks(store, live), nodes, leadership, gpio, voice, chat, new Conversations(clock));
+        commands, self, healthChecks(store, live), nodes, leadership, gpio, voice, chat, new Conversations(clock),
+        new MicrophoneClient(vertx, nodes));
     return new GatewayServices(store, live, users, bots, nodes, leadership, availability, liveDevices, commands, mqtt, api, botTokens);
   }
 

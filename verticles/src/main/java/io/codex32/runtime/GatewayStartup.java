@@ -1,5 +1,6 @@
 package io.codex32.runtime;
 
+import io.codex32.chat.ChatBusListener;
 import io.codex32.config.GatewayConfig;
 import io.codex32.devices.CommandExpiryVerticle;
 import io.codex32.devices.DeviceEventsListener;
@@ -73,11 +74,15 @@ final class GatewayStartup {
         .mapEmpty();
   }
 
-  /** What every instance shares from the bus: bot events, device telemetry and events, node heartbeats. */
+  /**
+   * What every instance shares from the bus: bot events, device telemetry and events, node
+   * heartbeats, and the chat of the nodes' microphones.
+   */
   private Future<Void> listen() {
     return new BotEventsListener(services.bots(), services.live().bots()).register(vertx)
         .compose(listening -> new DeviceEventsListener(services.liveDevices()).register(vertx))
         .compose(listening -> services.nodes().register(vertx))
+        .compose(listening -> new ChatBusListener(services.api().chat(), services.users(), clock).register(vertx))
         .mapEmpty();
   }
 
@@ -121,7 +126,7 @@ final class GatewayStartup {
   /** The single-node default: this process also runs the executor of its own node, whose bots reach it on this host. */
   private NodeSettings ownNode() {
     return new NodeSettings(config.node(), config.dataDir(), config.executor(), "http://127.0.0.1:" + httpPort, mqttUrl(),
-        config.gpio(), config.voice());
+        config.gpio(), config.voice(), config.microphone());
   }
 
   /**

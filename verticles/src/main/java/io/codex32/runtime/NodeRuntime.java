@@ -4,6 +4,7 @@ import io.codex32.config.HttpConfig;
 import io.codex32.executor.ExecutorVerticle;
 import io.codex32.gpio.GpioVerticle;
 import io.codex32.http.NodeHttpVerticle;
+import io.codex32.microphone.LocalMicrophone;
 import io.codex32.nodes.NodeHeartbeatVerticle;
 import io.codex32.voice.VoiceVerticle;
 import io.vertx.core.Future;
@@ -41,7 +42,8 @@ public final class NodeRuntime {
   /**
    * Deploys the GPIO, then the executor, then the heartbeat, which reports the executor's bots, and
    * last the speech-to-text (loading a Vosk model may take seconds: bots do not wait for it; with
-   * {@code voice.engine} off or no engine installed it only answers status requests).
+   * {@code voice.engine} off or no engine installed it only answers status requests), then, when
+   * enabled, the local microphone.
    * The GPIO comes first so that outputs are in their initial (safe) state before any bot starts or
    * is adopted, and a node whose pins cannot be opened stops before it runs bots. {@code botTokens}
    * issues the token a bot gets as CODEX32_BOT_TOKEN (null on a node that cannot sign tokens).
@@ -52,7 +54,16 @@ public final class NodeRuntime {
         .compose(vertx::deployVerticle)
         .compose(executor -> NodeHeartbeatVerticle.deploy(vertx, settings.node(), clock))
         .compose(heartbeat -> VoiceVerticle.deploy(vertx, settings.node().id(), settings.voice()))
+        .compose(voice -> deployMicrophone(settings))
         .mapEmpty();
+  }
+
+  /** With {@code voice.microphone.enabled}: the local microphone, after the voice verticle it listens with. */
+  private Future<Void> deployMicrophone(NodeSettings settings) {
+    if (!settings.microphone().enabled()) {
+      return Future.succeededFuture();
+    }
+    return LocalMicrophone.deploy(vertx, settings.node().id(), settings.microphone(), settings.voice()).mapEmpty();
   }
 
   private Future<Void> deployGpio(NodeSettings settings) {

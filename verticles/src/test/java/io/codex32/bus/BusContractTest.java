@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.codex32.bot.BotSpec;
 import io.codex32.bot.BotStatus;
 import io.codex32.devices.DeviceCommand;
+import io.codex32.voice.Vocabulary;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -245,5 +246,27 @@ class BusContractTest {
     }
     VoiceEvent.Partial partial = new VoiceEvent.Partial("s1", "start the");
     assertThat(VoiceEvent.fromJson(partial.toJson())).isEqualTo(partial);
+  }
+
+  @Test
+  void microphoneAndChatMessagesReadBack() {
+    for (MicrophoneRequest request : List.of(new MicrophoneRequest.Start(), new MicrophoneRequest.Stop(), new MicrophoneRequest.Status())) {
+      assertThat(MicrophoneRequest.fromJson(request.toJson())).isEqualTo(request);
+    }
+    MicrophoneReply status = new MicrophoneReply("idle", "default", null, "pi", 1200, "start the pump", "Starting pump.", null);
+    assertThat(MicrophoneReply.fromJson(status.toJson())).isEqualTo(status);
+    assertCode(() -> MicrophoneRequest.fromJson(new JsonObject().put("action", "listen")), "unknown_action");
+
+    ChatRequest.Utterance said = new ChatRequest.Utterance("pi", "start the pump", "voice", "pi-1");
+    assertThat(ChatRequest.fromJson(said.toJson())).isEqualTo(said);
+    assertThat(ChatRequest.fromJson(new ChatRequest.Words().toJson())).isEqualTo(new ChatRequest.Words());
+    Vocabulary vocabulary = new Vocabulary(List.of("start <bot>"), Map.of("bot", List.of("pump")));
+    ChatAnswer.Words words = new ChatAnswer.Words(vocabulary);
+    assertThat(ChatAnswer.fromJson(new ChatRequest.Words(), words.toJson())).isEqualTo(words);
+    ChatAnswer.Reply reply = new ChatAnswer.Reply("Stop pump?", "stop_bot", "confirmation");
+    assertThat(ChatAnswer.fromJson(said, reply.toJson())).isEqualTo(reply);
+    assertThat(ChatAnswer.fromJson(said, new ChatAnswer.Reply("Sorry.", null, null).toJson())).isEqualTo(new ChatAnswer.Reply("Sorry.",
+        null, null));
+    assertCode(() -> ChatRequest.fromJson(new JsonObject().put("action", "utterance").put("user", "pi")), "missing_field");
   }
 }

@@ -3,11 +3,13 @@ package io.codex32.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.codex32.microphone.MicrophoneConfig;
 import io.codex32.voice.VoiceConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,6 +61,39 @@ class GatewayConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("voice.engine");
     assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_VOICE_MAX_SECONDS", "0")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("voice.max_seconds");
+  }
+
+  @Test
+  void microphoneDefaultsAndItsPushToTalkPinMustBeADeclaredInput() {
+    MicrophoneConfig defaults = GatewayConfig.load(List.of(), Map.of()).microphone();
+    assertThat(defaults).isEqualTo(MicrophoneConfig.disabled());
+    assertThat(EdgeNodeConfig.load(List.of(), Map.of()).microphone()).isEqualTo(defaults);
+
+    String pins = "[{\"name\": \"ptt\", \"bcm\": 27, \"mode\": \"input\", \"pull\": \"up\", \"active_low\": true},"
+        + " {\"name\": \"relay\", \"bcm\": 17, \"mode\": \"output\"}]";
+    Map<String, String> on = Map.of("CODEX32_GPIO_ENABLED", "true", "CODEX32_GPIO_PINS", pins, "CODEX32_VOICE_MICROPHONE_ENABLED", "true",
+        "CODEX32_VOICE_MICROPHONE_USER", "pi-voice", "CODEX32_VOICE_MICROPHONE_DEVICE", "plughw:CARD=Device,DEV=0",
+        "CODEX32_VOICE_MICROPHONE_PUSH_TO_TALK_PIN", "ptt", "CODEX32_VOICE_MICROPHONE_ALSA_CONFIG", "/etc/codex32/asound.conf");
+    MicrophoneConfig set = EdgeNodeConfig.load(List.of(), on).microphone();
+    assertThat(set).isEqualTo(new MicrophoneConfig(true, "plughw:CARD=Device,DEV=0", "arecord", "ptt", "pi-voice",
+        Path.of("/etc/codex32/asound.conf"), false));
+
+    assertThatThrownBy(() -> EdgeNodeConfig.load(List.of(), with(on, "CODEX32_VOICE_MICROPHONE_PUSH_TO_TALK_PIN", "relay")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("voice.microphone.push_to_talk_pin").hasMessageContaining("input");
+    assertThatThrownBy(() -> EdgeNodeConfig.load(List.of(), with(on, "CODEX32_VOICE_MICROPHONE_PUSH_TO_TALK_PIN", "door")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("not declared");
+    assertThatThrownBy(() -> EdgeNodeConfig.load(List.of(), with(on, "CODEX32_GPIO_ENABLED", "false")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("gpio.enabled");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_VOICE_MICROPHONE_ENABLED", "true")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("voice.microphone.user");
+    assertThatThrownBy(() -> GatewayConfig.load(List.of(), Map.of("CODEX32_VOICE_MICROPHONE_DEVICE", "hw:0; rm -rf /")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("voice.microphone.device");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String key, String value) {
+    Map<String, String> copy = new HashMap<>(base);
+    copy.put(key, value);
+    return copy;
   }
 
   @Test

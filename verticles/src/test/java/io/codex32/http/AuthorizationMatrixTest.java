@@ -69,6 +69,8 @@ class AuthorizationMatrixTest {
       listNodeGpio   GET    /api/v1/nodes/local/gpio         401       ok     ok   ok       ok    ok         ok          401
       getNodeGpio    GET    /api/v1/nodes/local/gpio/relay   401       ok     ok   ok       ok    ok         ok          401
       setNodeGpio    POST   /api/v1/nodes/local/gpio/relay   401       403    403  ok       ok    403        ok          401
+      getNodeMicrophone GET /api/v1/nodes/local/microphone   401       ok     ok   ok       ok    ok         ok          401
+      setNodeMicrophone POST /api/v1/nodes/local/microphone  401       403    ok   ok       ok    403        ok          401
       listDevices    GET    /api/v1/devices                  401       ok     ok   ok       ok    ok         ok          401
       createDevice   POST   /api/v1/devices                  401       403    403  ok       ok    403        ok          401
       getDevice      GET    /api/v1/devices/{device}         401       ok     ok   ok       ok    ok         ok          401
@@ -105,8 +107,10 @@ class AuthorizationMatrixTest {
   static void startGateway() throws Exception {
     dataDir = Files.createTempDirectory("codex32-authz");
     // the gateway's own node runs its GPIO on Pi4J's mock platform, with one output
+    // and a microphone (never started here)
     gateway = TestGateway.start(dataDir, Map.of("CODEX32_GPIO_ENABLED", "true", "CODEX32_GPIO_PROVIDER", "mock",
-        "CODEX32_GPIO_PINS", "[{\"name\": \"relay\", \"bcm\": 17, \"mode\": \"output\"}]"));
+        "CODEX32_GPIO_PINS", "[{\"name\": \"relay\", \"bcm\": 17, \"mode\": \"output\"}]",
+        "CODEX32_VOICE_MICROPHONE_ENABLED", "true", "CODEX32_VOICE_MICROPHONE_USER", "admin"));
     CREDENTIALS.put("anonymous", Map.of());
     for (String role : List.of("viewer", "user", "operator")) {
       CREDENTIALS.put(role, bearer(gateway.tokenFor(role + "1", role)));
@@ -216,6 +220,8 @@ class AuthorizationMatrixTest {
       case "selfHeartbeat" -> new JsonObject().put("status", "beat " + n).put("metrics", new JsonObject().put("n", n)).encode();
       case "sendDeviceCommand" -> new JsonObject().put("name", "ping").put("payload", n).encode();
       case "setNodeGpio", "setSelfGpio" -> new JsonObject().put("action", "toggle").encode();
+      // stop: the microphone is idle, so it answers its status and changes nothing
+      case "setNodeMicrophone" -> new JsonObject().put("action", "stop").encode();
       case "chat" -> new JsonObject().put("text", "list bots").encode();
       default -> null;
     };
