@@ -21,8 +21,8 @@ for entry in "${BENCH_PIDS[@]}"; do
   printf -v "${entry%%:*}" '%s' ''
 done
 
-build_jars() { # the gateway jar when it is missing (the bench tool compiles against it), the bench tool always
-  if [[ ! -f $GATEWAY_JAR ]]; then
+build_jars() { # the gateway jar when it is missing or older than its sources (the bench tool compiles against it), the bench tool always
+  if [[ ! -f $GATEWAY_JAR || -n $(find verticles/src gateway/src conf webroot pom.xml -newer "$GATEWAY_JAR" -print -quit) ]]; then
     log "building the gateway jar (mvn -q -DskipTests package)"
     mvn -q -DskipTests package >&2
   fi
