@@ -1,20 +1,17 @@
 package io.codex32.voice;
 
 import io.codex32.bus.Addresses;
-import io.codex32.bus.BusFailures;
 import io.codex32.bus.UnreadableMessage;
 import io.codex32.bus.VoiceEvent;
 import io.codex32.bus.VoiceReply;
 import io.codex32.bus.VoiceRequest;
 import io.codex32.error.Codex32Exception;
 import io.codex32.nodes.NodeRegistry;
-import io.codex32.nodes.NodeView;
+import io.codex32.nodes.NodeService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -36,8 +33,7 @@ public final class VoiceClient {
   public static final long REQUEST_TIMEOUT_MS = 5_000;
   /** A finish waits for decoding, which the node bounds by its engine's own limit (PocketSphinx: 10 s). */
   public static final long FINISH_TIMEOUT_MS = 20_000;
-  private static final String UNAVAILABLE = "node_unavailable";
-  private static final String REFUSED = "voice_refused";
+  private static final NodeService VOICE = new NodeService("voice service", "unknown node, or it left", "voice_refused");
   private static final Logger LOG = LoggerFactory.getLogger(VoiceClient.class);
 
   private final Vertx vertx;
@@ -100,40 +96,11 @@ public final class VoiceClient {
     }
     return vertx.eventBus().request(Addresses.voice(nodeId), request.toJson(), new DeliveryOptions().setSendTimeout(timeoutMs))
         .map(reply -> VoiceReply.fromJson(request, reply.body()))
-        .recover(failure -> Future.failedFuture(translate(nodeId, failure, timeoutMs)));
+        .recover(failure -> Future.failedFuture(VOICE.translate(nodeId, failure, timeoutMs)));
   }
 
   /** Why a request to {@code nodeId} is not worth sending, by what the registry (if any) knows of it. */
   private Optional<Codex32Exception> unreachable(String nodeId) {
-    if (nodes.isEmpty()) {
-      return Optional.empty();
-    }
-    Optional<NodeView> node = nodes.get().find(nodeId);
-    if (node.isEmpty()) {
-      return Optional.of(Codex32Exception.notFound("no node '" + nodeId + "' has reported"));
-    }
-    if (!node.get().online()) {
-      return Optional.of(Codex32Exception.unavailable(UNAVAILABLE, "node '" + nodeId + "' is offline since " + node.get().lastSeen(),
-          null));
-    }
-    return Optional.empty();
-  }
-
-  private static Throwable translate(String nodeId, Throwable failure, long timeoutMs) {
-    if (failure instanceof UnreadableMessage unreadable) {
-      return BusFailures.unreadableReply("the voice service of node '" + nodeId + "'", unreadable);
-    }
-    if (!(failure instanceof ReplyException reply)) {
-      return failure;
-    }
-    if (reply.failureType() == ReplyFailure.NO_HANDLERS) {
-      return Codex32Exception.unavailable(UNAVAILABLE, "node '" + nodeId + "' has no voice service running (unknown node, or it left)",
-          reply);
-    }
-    if (reply.failureType() == ReplyFailure.TIMEOUT) {
-      return Codex32Exception.unavailable(UNAVAILABLE, "the voice service of node '" + nodeId + "' did not answer within " + timeoutMs
-          + " ms", reply);
-    }
-    return BusFailures.fromRecipient(reply, REFUSED);
+    return nodes.flatMap(registry -> VOICE.unreachable(registry, nodeId));
   }
 }
